@@ -1,0 +1,48 @@
+// The detector contract shared by every detector (sensitive information types, secrets, injection).
+// Findings never carry the matched value: only offsets and a keyed hash of it.
+
+/** Purview's confidence scale. */
+export const CONFIDENCE = { low: 65, medium: 75, high: 85 } as const;
+export type ConfidenceLevel = keyof typeof CONFIDENCE;
+export type ConfidenceScore = (typeof CONFIDENCE)[ConfidenceLevel];
+
+export function confidenceLevel(score: number): ConfidenceLevel | undefined {
+  if (score >= CONFIDENCE.high) return 'high';
+  if (score >= CONFIDENCE.medium) return 'medium';
+  if (score >= CONFIDENCE.low) return 'low';
+  return undefined;
+}
+
+/** Where a piece of text came from; detectors may judge the same words differently per source. */
+export type SegmentSource = 'user' | 'system' | 'assistant' | 'tool-result' | 'document' | 'model-output';
+
+export interface Finding {
+  /** The detector that produced it. */
+  readonly detector: string;
+  /** The sensitive information type or attack type, e.g. `CREDIT_CARD`, `PROMPT_INJECTION`. */
+  readonly type: string;
+  /** 65 / 75 / 85. */
+  readonly confidence: number;
+  /** UTF-16 offsets into the original text, end exclusive. */
+  readonly start: number;
+  readonly end: number;
+  /** Keyed hash of the matched value, for correlation without disclosure. */
+  readonly valueHash: string;
+  /** A detector score in [0, 1] where the detector has one (injection classifiers). */
+  readonly score?: number;
+}
+
+/** Hashes a matched value with the installation's key. */
+export type ValueHasher = (value: string) => string;
+
+export interface ScanContext {
+  readonly source: SegmentSource;
+  readonly hashValue: ValueHasher;
+}
+
+/** A detector: an id, the types it emits, and a pure scan. Registered in one static list. */
+export interface Detector {
+  readonly id: string;
+  readonly types: readonly string[];
+  scan(text: string, ctx: ScanContext): Finding[];
+}
