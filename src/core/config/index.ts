@@ -17,3 +17,27 @@ export type {
 export { Secret, isSecretRef } from './secret.ts';
 export { loadConfigFile, parseConfig, zodProblems } from './load.ts';
 export type { Config, ConfigProblem, LoadOptions } from './load.ts';
+export {
+  policyConfig,
+  policiesConfig,
+  policyRule,
+  policyCondition,
+  policyAction,
+  POLICY_LOCATIONS,
+  POLICY_MODES,
+  RISK_LEVELS,
+  REDACTION_STYLES,
+  ALERT_SEVERITIES,
+} from './policy.ts';
+export type {
+  PolicyLocation,
+  PolicyMode,
+  RiskLevel,
+  RedactionStyle,
+  PolicyConfig,
+  PolicyConfigInput,
+  PolicyRuleConfig,
+  PolicyConditionConfig,
+  PolicyActionConfig,
+  PolicyScopeSet,
+} from './policy.ts';

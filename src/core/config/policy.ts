@@ -1,0 +1,136 @@
+// The `policies` section of palisade.yaml: DLP policies for prompts, responses and tool traffic.
+import { z } from 'zod';
+
+export const POLICY_LOCATIONS = ['prompt', 'response', 'tool-input', 'tool-output', 'scan-api'] as const;
+export type PolicyLocation = (typeof POLICY_LOCATIONS)[number];
+
+export const POLICY_MODES = ['enforce', 'simulate', 'off'] as const;
+export type PolicyMode = (typeof POLICY_MODES)[number];
+
+/** Principal risk levels, lowest first (Purview's insider-risk levels). */
+export const RISK_LEVELS = ['none', 'minor', 'moderate', 'elevated'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+export const REDACTION_STYLES = ['mask', 'partial', 'placeholder', 'tokenize'] as const;
+export type RedactionStyle = (typeof REDACTION_STYLES)[number];
+
+export const ALERT_SEVERITIES = ['low', 'medium', 'high'] as const;
+
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.:-]{0,99}$/, 'letters, digits, space, _ . : - (at most 100)');
+const list = z.array(z.string().min(1)).optional();
+
+const scopeSet = z
+  .object({
+    users: list,
+    groups: list,
+    agents: list,
+    /** Palisade key names or ids. */
+    keys: list,
+    /** Client applications (OIDC client ids, or the `x-palisade-app` header). */
+    apps: list,
+    models: list,
+    mcpServers: list,
+    tools: list,
+  })
+  .strict();
+
+const sitCondition = z
+  .object({
+    sit: z
+      .object({
+        /** SIT ids such as CREDIT_CARD, or globs (`AWS_*`, `*`). */
+        types: list,
+        /** Categories from the detector catalogue: financial, government-id, secret, … */
+        categories: list,
+        minConfidence: z.enum(['low', 'medium', 'high']).default('low'),
+        minCount: z.number().int().min(1).default(1),
+        maxCount: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .refine((s) => (s.types?.length ?? 0) + (s.categories?.length ?? 0) > 0, 'give types or categories'),
+  })
+  .strict();
+
+const labelCondition = z.object({ label: z.object({ atLeast: z.string().min(1) }).strict() }).strict();
+const detectorCondition = z
+  .object({
+    detector: z
+      .object({
+        types: z.array(z.enum(['PROMPT_INJECTION', 'JAILBREAK', 'INDIRECT_INJECTION', 'PROMPT_LEAK'])).min(1),
+        minScore: z.number().min(0).max(1).default(0.5),
+      })
+      .strict(),
+  })
+  .strict();
+const riskCondition = z.object({ risk: z.object({ atLeast: z.enum(RISK_LEVELS) }).strict() }).strict();
+const predicateCondition = z.object({ predicate: z.string().min(1) }).strict();
+
+export const policyCondition = z.union([sitCondition, labelCondition, detectorCondition, riskCondition, predicateCondition]);
+
+const tip = z.string().max(500).optional();
+function tipless(): { tip?: string | undefined } {
+  return {};
+}
+export const policyAction = z.union([
+  z.enum(['audit', 'alert', 'redact', 'block', 'block-with-override']).transform((a) => {
+    switch (a) {
+      case 'audit':
+        return { audit: true as const };
+      case 'alert':
+        return { alert: { severity: 'medium' as const } };
+      case 'redact':
+        return { redact: { style: 'placeholder' as const } };
+      case 'block':
+        return { block: tipless() };
+      case 'block-with-override':
+        return { 'block-with-override': tipless() };
+    }
+  }),
+  z.object({ audit: z.literal(true) }).strict(),
+  z.object({ alert: z.object({ severity: z.enum(ALERT_SEVERITIES).default('medium') }).strict() }).strict(),
+  z.object({ redact: z.object({ style: z.enum(REDACTION_STYLES).default('placeholder') }).strict() }).strict(),
+  z.object({ block: z.object({ tip }).strict() }).strict(),
+  z.object({ 'block-with-override': z.object({ tip }).strict() }).strict(),
+  z.object({ capture: z.literal(true) }).strict(),
+]);
+
+export const policyRule = z
+  .object({
+    name,
+    /** `any` (default): one condition suffices; `all`: every condition must hold. */
+    match: z.enum(['any', 'all']).default('any'),
+    conditions: z.array(policyCondition).min(1),
+    actions: z.array(policyAction).min(1),
+  })
+  .strict();
+
+export const policyConfig = z
+  .object({
+    name,
+    description: z.string().max(1000).default(''),
+    mode: z.enum(POLICY_MODES).default('enforce'),
+    /** Lower numbers are evaluated and reported first; the most restrictive action wins regardless. */
+    priority: z.number().int().min(0).max(10_000).default(100),
+    scope: z.object({ include: scopeSet.optional(), exclude: scopeSet.optional() }).strict().default({}),
+    locations: z.array(z.enum(POLICY_LOCATIONS)).min(1).default(['prompt', 'response']),
+    rules: z.array(policyRule).min(1),
+  })
+  .strict();
+
+export const policiesConfig = z
+  .array(policyConfig)
+  .default([])
+  .superRefine((ps, ctx) => {
+    const seen = new Set<string>();
+    ps.forEach((p, i) => {
+      if (seen.has(p.name)) ctx.addIssue({ code: 'custom', message: `duplicate policy name "${p.name}"`, path: [i, 'name'] });
+      seen.add(p.name);
+    });
+  });
+
+export type PolicyConfig = z.output<typeof policyConfig>;
+export type PolicyConfigInput = z.input<typeof policyConfig>;
+export type PolicyRuleConfig = z.output<typeof policyRule>;
+export type PolicyConditionConfig = z.output<typeof policyCondition>;
+export type PolicyActionConfig = z.output<typeof policyAction>;
+export type PolicyScopeSet = z.output<typeof scopeSet>;
