@@ -10,4 +10,5 @@ export { createValueHasher, randomToken, constantTimeEqual } from './crypto.ts';
 export { newRequestId, newId, SYSTEM_CLOCK } from './ids.ts';
 export type { Clock } from './ids.ts';
 export type { Principal, PrincipalKind, AuthMethod } from './principal.ts';
+export { globToRegExp, globMatch, isGlob, matchesAny } from './glob.ts';
 export * from './config/index.ts';
