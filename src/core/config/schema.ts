@@ -1,42 +1,12 @@
 // The palisade.yaml schema. Every object is strict (unknown keys are errors); every default is safe.
 import { z } from 'zod';
-import { isSecretRef, Secret } from './secret.ts';
+import { injectionConfig } from './injection.ts';
+import { auditConfig } from './audit.ts';
+import { detectionConfig } from './detection.ts';
 
-/** A secret: only `${env:NAME}` or `${file:PATH}`; inline values are rejected so they never sit in a file. */
-export const secretRef = z
-  .string()
-  .refine(isSecretRef, { message: 'secrets must be references: ${env:NAME} or ${file:/path}, never inline values' })
-  .transform((ref) => new Secret(ref));
+import { byteSize, cidr, duration, secretRef } from './primitives.ts';
 
-const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1000, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3 };
-
-/** A byte size as a number or a string such as `4MiB`. */
-export const byteSize = z.union([
-  z.number().int().positive(),
-  z
-    .string()
-    .regex(/^\s*\d+(\.\d+)?\s*(b|kb|kib|mb|mib|gb|gib)\s*$/i, 'expected a size such as 4MiB or 512KB')
-    .transform((s) => {
-      const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(s);
-      return Math.round(Number(m?.[1]) * (SIZE_UNITS[(m?.[2] ?? 'b').toLowerCase()] ?? 1));
-    }),
-]);
-
-/** A duration as milliseconds or a string such as `30s`, `5m`, `30d`. */
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-export const duration = z.union([
-  z.number().int().nonnegative(),
-  z
-    .string()
-    .regex(/^\s*\d+\s*(ms|s|m|h|d)\s*$/, 'expected a duration such as 500ms, 30s, 5m, 1h or 30d')
-    .transform((s) => {
-      const m = /^\s*(\d+)\s*([a-z]+)\s*$/.exec(s);
-      return Number(m?.[1]) * (DURATION_UNITS[m?.[2] ?? 'ms'] ?? 1);
-    }),
-]);
-
-const CIDR = /^([0-9a-fA-F:.]+)(\/\d{1,3})?$/;
-export const cidr = z.string().regex(CIDR, 'expected an IP address or CIDR range such as 10.0.0.0/8 or 2001:db8::/32');
+export { byteSize, cidr, duration, secretRef };
 
 const server = z
   .object({
@@ -292,6 +262,9 @@ export const configSchema = z
       .object({ timeouts: timeouts.default(timeouts.parse({})), retry: retry.default(retry.parse({})), breaker: breaker.default(breaker.parse({})) })
       .strict()
       .default({ timeouts: timeouts.parse({}), retry: retry.parse({}), breaker: breaker.parse({}) }),
+    injection: injectionConfig.default(() => injectionConfig.parse({})),
+    audit: auditConfig.default(() => auditConfig.parse({})),
+    detection: detectionConfig.default(() => detectionConfig.parse({})),
   })
   .strict();
 

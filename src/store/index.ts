@@ -1,0 +1,28 @@
+// Palisade's runtime state (API keys, installation secrets, and later agents, pins, approvals) behind
+// one small interface, with an embedded SQLite backend and a PostgreSQL backend for several replicas.
+// Both backends run the same Kysely queries and the same test suite.
+import { openPostgresStateStore } from './postgres/open.ts';
+import { openSqliteStateStore } from './sqlite/open.ts';
+import type { StateStore } from './state-store.ts';
+
+export type { StateStore, SettingsStore } from './state-store.ts';
+
+export interface OpenStateStoreOptions {
+  readonly driver: 'sqlite' | 'postgres';
+  /** SQLite: the folder holding `state.db` (created with mode 0700 when missing). */
+  readonly home: string;
+  readonly postgresUrl?: string;
+  /** Postgres schema (default `public`); created when missing. */
+  readonly schema?: string;
+}
+
+/** Opens the store and brings its schema up to date. */
+export async function openStateStore(opts: OpenStateStoreOptions): Promise<StateStore> {
+  switch (opts.driver) {
+    case 'sqlite':
+      return openSqliteStateStore(opts.home);
+    case 'postgres':
+      if (opts.postgresUrl === undefined) throw new Error('state.driver is postgres but no postgres URL was given');
+      return openPostgresStateStore({ url: opts.postgresUrl, ...(opts.schema !== undefined ? { schema: opts.schema } : {}) });
+  }
+}
