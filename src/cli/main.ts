@@ -2,7 +2,16 @@
 import { Command } from 'commander';
 import { registerConfigCommand } from './commands/config.ts';
 import { registerKeysCommand } from './commands/keys.ts';
+import { registerPolicyCommand } from './commands/policy.ts';
+import { registerEdmCommand } from './commands/edm.ts';
+import { registerScanCommand } from './commands/scan.ts';
 import { registerStartCommand } from './commands/start.ts';
+
+// A closed pipe (`palisade policy list | head`) ends output quietly instead of crashing.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 const program = new Command('palisade')
   .description('Palisade: a self-hosted security gateway for AI')
@@ -12,6 +21,9 @@ const program = new Command('palisade')
 registerStartCommand(program);
 registerConfigCommand(program);
 registerKeysCommand(program);
+registerPolicyCommand(program);
+registerScanCommand(program);
+registerEdmCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`palisade: ${(e as Error).message}`);

@@ -1,0 +1,171 @@
+// `npm run bench:detect`: throughput of every built-in detector on one core, on (a) English prose with
+// no sensitive data and (b) the same prose with 1 % of lines carrying findings; a per-detector
+// breakdown; the p50/p99 latency of a 2 KB prompt; heap growth; and the growth of scan time from 1 KB
+// to 4 MB (should be linear). The baseline is a single `/\d+/g` pass over the same text, measured in
+// the same run. Options: --mb N (corpus size, default 4), --quick (smaller runs, for CI smoke).
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { createValueHasher } from '../src/core/crypto.ts';
+import { createDetectionEngine } from '../src/detect/scan.ts';
+import { builtinDetectors } from '../src/detect/registry.ts';
+import type { ScanContext } from '../src/core/finding.ts';
+
+const { values: args } = parseArgs({ options: { mb: { type: 'string', default: '4' }, quick: { type: 'boolean', default: false } } });
+const quick = args.quick === true;
+const corpusMb = quick ? 1 : Number(args.mb ?? '4');
+
+// Deterministic PRNG (mulberry32) so every run scans the same text.
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = `the of and to in is was for that on with as by at from his her they this which are be an or have had not but were
+one all their there been has when who will more no if out so said what up its about into than them can only other new some
+could time these two may then do first any my now such like our over man me even most made after also did many before must
+through back years where much your way well down should because each just those people how too little state good very make
+world still own see men work long get here between both life being under never day same another know while last might us
+great old year off come since against go came right used take three system report market policy river garden morning
+history language museum village council harbour engine weather letter station summer winter library bridge mountain`.split(/\s+/);
+
+function prose(bytes: number, seed: number): string {
+  const rnd = prng(seed);
+  const lines: string[] = [];
+  let size = 0;
+  while (size < bytes) {
+    const words: string[] = [];
+    const n = 8 + Math.floor(rnd() * 14);
+    for (let i = 0; i < n; i++) {
+      let w = WORDS[Math.floor(rnd() * WORDS.length)] ?? 'the';
+      if (i === 0) w = w[0]?.toUpperCase() + w.slice(1);
+      words.push(w);
+      // Ordinary prose has some numbers: years, counts, page numbers.
+      if (rnd() < 0.02) words.push(String(rnd() < 0.5 ? 1900 + Math.floor(rnd() * 125) : Math.floor(rnd() * 500)));
+    }
+    const line = `${words.join(' ')}${rnd() < 0.3 ? ',' : '.'} ${words.length > 15 ? 'Then, as noted in chapter 3, it changed.' : ''}`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return lines.join('\n');
+}
+
+const SENSITIVE = [
+  'Please charge card 4539 1488 0343 6467 for the order.',
+  'My SSN is 536-22-1234 if you need it.',
+  'Reach me at maria.gonzalez@example-corp.io any time.',
+  'Call me on +44 20 7946 0958 tomorrow.',
+  'Wire it to IBAN DE89 3704 0044 0532 0130 00 please.',
+  'The server 10.42.7.19 keeps timing out.',
+  'export AWS_ACCESS_KEY_ID=AKIAQWERTYUIOPASDFGH',
+  'token ghp_R8bX2nQ4kLm7pZ9sT1vW3yC5eF6gH0jK2aB4',
+  'db: postgres://app:S3cure-pass@db.internal:5432/main',
+  'password = "Tr0ub4dor&3x!"',
+];
+
+function withFindings(text: string, seed: number): string {
+  const rnd = prng(seed);
+  return text
+    .split('\n')
+    .map((line) => (rnd() < 0.01 ? `${line} ${SENSITIVE[Math.floor(rnd() * SENSITIVE.length)] ?? ''}` : line))
+    .join('\n');
+}
+
+const hashValue = createValueHasher(Buffer.alloc(32, 7));
+const ctx: ScanContext = { source: 'user', hashValue };
+const engine = createDetectionEngine({ exclusive: builtinDetectors() });
+
+/**
+ * Milliseconds per call over at least `minMs` of calls, after warm-up: the median, and the best run
+ * (on a shared machine the best run is the least disturbed one).
+ */
+function timeRuns(fn: () => void, minMs: number): { median: number; best: number } {
+  for (let i = 0; i < 3; i++) fn();
+  const times: number[] = [];
+  const start = performance.now();
+  while (performance.now() - start < minMs || times.length < 5) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((x, y) => x - y);
+  return { median: times[Math.floor(times.length / 2)] ?? 0, best: times[0] ?? 0 };
+}
+
+function timeIt(fn: () => void, minMs: number): number {
+  return timeRuns(fn, minMs).median;
+}
+
+const mbps = (bytes: number, ms: number): string => (bytes / 1e6 / (ms / 1000)).toFixed(1);
+const minMs = quick ? 200 : 1500;
+
+const a = prose(corpusMb * 1e6, 1);
+const b = withFindings(a, 2);
+const DIGITS = /\d+/g;
+const baseline = (t: string): void => {
+  DIGITS.lastIndex = 0;
+  while (DIGITS.exec(t) !== null);
+};
+
+console.log(
+  `bench:detect — corpus ${(a.length / 1e6).toFixed(1)} MB, node ${process.version}, one core, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} on ${cpus().length} CPUs (medians of repeated runs)\n`,
+);
+const heapBefore = process.memoryUsage().heapUsed;
+const rows: [string, { median: number; best: number }, number][] = [];
+for (const [name, text] of [
+  ['(a) prose, no sensitive data', a],
+  ['(b) prose, 1 % lines with findings', b],
+] as const) {
+  const ms = timeRuns(() => engine.scan(text, { hashValue }), minMs);
+  const base = timeIt(() => baseline(text), minMs);
+  rows.push([name, ms, base]);
+}
+const heapAfter = process.memoryUsage().heapUsed;
+console.log('| corpus | MB/s all detectors (median) | MB/s (best run) | baseline /\\d+/g MB/s | ratio to baseline | findings |');
+console.log('|---|---|---|---|---|---|');
+for (const [name, ms, base] of rows) {
+  const text = name.startsWith('(a)') ? a : b;
+  console.log(
+    `| ${name} | ${mbps(text.length, ms.median)} | ${mbps(text.length, ms.best)} | ${mbps(text.length, base)} | ${(ms.median / base).toFixed(1)}× | ${engine.scan(text, { hashValue }).length} |`,
+  );
+}
+
+console.log('\nPer detector (MB/s, scanned alone):\n');
+console.log('| detector | (a) | (b) |\n|---|---|---|');
+for (const d of engine.detectors) {
+  const ta = timeIt(() => d.scan(a, ctx), minMs / 2);
+  const tb = timeIt(() => d.scan(b, ctx), minMs / 2);
+  console.log(`| ${d.id} | ${mbps(a.length, ta)} | ${mbps(b.length, tb)} |`);
+}
+
+// A 2 KB prompt with a couple of findings.
+const prompt = `${b.slice(0, 1900)} ${SENSITIVE[0] ?? ''}`.slice(0, 2048);
+const samples: number[] = [];
+for (let i = 0; i < 200; i++) engine.scan(prompt, { hashValue });
+for (let i = 0; i < (quick ? 2000 : 20000); i++) {
+  const t0 = process.hrtime.bigint();
+  engine.scan(prompt, { hashValue });
+  samples.push(Number(process.hrtime.bigint() - t0) / 1000);
+}
+samples.sort((x, y) => x - y);
+const pct = (p: number): number => samples[Math.min(samples.length - 1, Math.floor(samples.length * p))] ?? 0;
+console.log(`\n2 KB prompt: p50 ${pct(0.5).toFixed(1)} µs, p99 ${pct(0.99).toFixed(1)} µs (${samples.length} scans)`);
+
+console.log('\nTiming growth (corpus b, best run per size; µs per KB should stay flat):\n');
+console.log('| size | ms | µs per KB |\n|---|---|---|');
+const sizes = quick ? [1e3, 16e3, 256e3, 1e6] : [1e3, 16e3, 256e3, 1e6, 4e6];
+const big = b.length >= 4e6 ? b : withFindings(prose(4e6, 3), 4);
+for (const size of sizes) {
+  const slice = big.slice(0, size);
+  const ms = timeRuns(() => engine.scan(slice, { hashValue }), minMs / 3).best;
+  console.log(`| ${size >= 1e6 ? `${size / 1e6} MB` : `${size / 1e3} KB`} | ${ms.toFixed(3)} | ${((ms * 1000) / (size / 1000)).toFixed(2)} |`);
+}
+const mem = process.memoryUsage();
+console.log(`\nMemory: heap used ${(mem.heapUsed / 1e6).toFixed(0)} MB (grew ${((heapAfter - heapBefore) / 1e6).toFixed(0)} MB during the throughput runs), rss ${(mem.rss / 1e6).toFixed(0)} MB`);

@@ -1,0 +1,174 @@
+// Secret formats with a literal anchor: the prefilter finds the anchor with one pass over the text, then
+// the rule's pattern runs in a small window around it. Patterns follow the providers' published formats.
+import type { ConfidenceLevel } from '../../core/finding.ts';
+import { jwt, shannonEntropy } from '../validators.ts';
+
+export interface SecretRule {
+  readonly id: string;
+  readonly name: string;
+  readonly provider: string;
+  /** Literal strings one of which every match contains. */
+  readonly anchors: readonly string[];
+  /** Global regex run in [anchor - back, anchor + maxLen]; the whole match is the secret. */
+  readonly pattern: RegExp;
+  readonly back?: number;
+  readonly maxLen: number;
+  readonly confidence: ConfidenceLevel;
+  readonly validate?: (value: string) => boolean;
+  readonly validatorName?: string;
+}
+
+const B = '(?<![A-Za-z0-9_-])';
+const E = '(?![A-Za-z0-9_-])';
+
+interface RuleOpts {
+  readonly back?: number;
+  readonly validate?: (value: string) => boolean;
+  readonly validatorName?: string;
+  readonly confidence?: ConfidenceLevel;
+}
+
+function rule(
+  id: string,
+  name: string,
+  provider: string,
+  anchors: string | readonly string[],
+  source: string,
+  maxLen: number,
+  opts: RuleOpts = {},
+): SecretRule {
+  return {
+    id,
+    name,
+    provider,
+    anchors: typeof anchors === 'string' ? [anchors] : anchors,
+    pattern: new RegExp(source, 'g'),
+    maxLen,
+    confidence: opts.confidence ?? 'high',
+    ...(opts.back !== undefined ? { back: opts.back } : {}),
+    ...(opts.validate !== undefined ? { validate: opts.validate } : {}),
+    ...(opts.validatorName !== undefined ? { validatorName: opts.validatorName } : {}),
+  };
+}
+
+/** Rejects values that are a placeholder run such as `xxxxxxxx` or `00000000` inside the body. */
+const notPlaceholder = (min: number) => (value: string): boolean => !/(.)\1{9,}/.test(value) && shannonEntropy(value) >= min;
+
+export const SECRET_RULES: readonly SecretRule[] = [
+  // ---- cloud ----
+  rule('AWS_ACCESS_KEY', 'AWS access key id', 'Amazon Web Services', ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'], `${B}(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}${E}`, 24, { validate: notPlaceholder(2.5) }),
+  rule('AWS_BEDROCK_API_KEY', 'Amazon Bedrock API key', 'Amazon Web Services', 'ABSK', `${B}ABSK[A-Za-z0-9+/]{100,300}={0,2}`, 320),
+  rule('GCP_API_KEY', 'Google Cloud / Gemini API key', 'Google', 'AIza', `${B}AIza[0-9A-Za-z_-]{35}${E}`, 40),
+  rule('GOOGLE_OAUTH_CLIENT_SECRET', 'Google OAuth client secret', 'Google', 'GOCSPX-', `${B}GOCSPX-[A-Za-z0-9_-]{28}${E}`, 36),
+  rule('GOOGLE_OAUTH_ACCESS_TOKEN', 'Google OAuth access token', 'Google', 'ya29.', `${B}ya29\\.[0-9A-Za-z_-]{30,}`, 300),
+  rule('FIREBASE_CLOUD_MESSAGING_KEY', 'Firebase Cloud Messaging server key', 'Google', ':APA91b', `${B}AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134}`, 160, { back: 12 }),
+  rule('AZURE_STORAGE_KEY', 'Azure storage account key', 'Microsoft Azure', 'AccountKey=', `AccountKey=[A-Za-z0-9+/]{86}==`, 100),
+  rule('AZURE_CONNECTION_STRING', 'Azure connection string with a key', 'Microsoft Azure', ['SharedAccessKey=', 'DefaultEndpointsProtocol='], `(?:DefaultEndpointsProtocol=https?;[^\\s"']{0,200}AccountKey=[A-Za-z0-9+/=]{40,90}|Endpoint=sb://[^\\s;"']{1,200};SharedAccessKeyName=[^\\s;"']{1,100};SharedAccessKey=[A-Za-z0-9+/=]{40,50})`, 400, { back: 320 }),
+  rule('AZURE_SAS_TOKEN', 'Azure shared access signature', 'Microsoft Azure', 'sig=', `(?:sv|se|sp|st|sr|ss|srt|spr)=[^\\s"'&]{1,40}(?:&(?:sv|se|sp|st|sr|ss|srt|spr|skoid|sktid|skt|ske|sks|skv|sip|si)=[^\\s"'&]{1,80}){1,12}&sig=[A-Za-z0-9%+/]{40,80}={0,2}(?:%3D){0,2}`, 120, { back: 600 }),
+  rule('AZURE_AD_CLIENT_SECRET', 'Microsoft Entra client secret', 'Microsoft Azure', 'Q~', `${B}[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}${E}`, 40, { back: 5 }),
+  rule('ALIBABA_ACCESS_KEY', 'Alibaba Cloud AccessKey id', 'Alibaba Cloud', 'LTAI', `${B}LTAI[A-Za-z0-9]{12,20}${E}`, 24),
+  rule('DIGITALOCEAN_TOKEN', 'DigitalOcean token', 'DigitalOcean', ['dop_v1_', 'doo_v1_', 'dor_v1_'], `${B}do[opr]_v1_[a-f0-9]{64}${E}`, 72),
+  rule('HEROKU_API_KEY', 'Heroku API key', 'Heroku', 'HRKU-', `${B}HRKU-[A-Za-z0-9_-]{20,80}${E}`, 90),
+  rule('CLOUDFLARE_ORIGIN_CA_KEY', 'Cloudflare Origin CA key', 'Cloudflare', 'v1.0-', `${B}v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}${E}`, 180),
+  rule('FLYIO_TOKEN', 'Fly.io token', 'Fly.io', ['fo1_', 'FlyV1 fm'], `${B}(?:fo1_[A-Za-z0-9_-]{43}|FlyV1 fm\\d_[A-Za-z0-9+/=_-]{100,})`, 600),
+  rule('VAULT_TOKEN', 'HashiCorp Vault token', 'HashiCorp', ['hvs.', 'hvb.'], `${B}hv[sb]\\.[A-Za-z0-9_-]{24,}${E}`, 200),
+  rule('TERRAFORM_CLOUD_TOKEN', 'Terraform Cloud / HCP API token', 'HashiCorp', '.atlasv1.', `${B}[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70}${E}`, 80, { back: 15 }),
+  rule('DOPPLER_TOKEN', 'Doppler token', 'Doppler', ['dp.pt.', 'dp.st.', 'dp.ct.', 'dp.sa.', 'dp.scim.', 'dp.audit.'], `${B}dp\\.(?:pt|st|ct|sa|scim|audit)\\.[A-Za-z0-9]{40,44}${E}`, 60),
+  rule('PULUMI_TOKEN', 'Pulumi access token', 'Pulumi', 'pul-', `${B}pul-[a-f0-9]{40}${E}`, 44),
+  rule('SUPABASE_TOKEN', 'Supabase access token', 'Supabase', ['sbp_', 'sb_secret_'], `${B}(?:sbp_[a-f0-9]{40}|sb_secret_[A-Za-z0-9_-]{30,})${E}`, 60),
+  rule('PLANETSCALE_TOKEN', 'PlanetScale token or password', 'PlanetScale', ['pscale_tkn_', 'pscale_pw_', 'pscale_oauth_'], `${B}pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_=.-]{32,64}${E}`, 80),
+  rule('DATABRICKS_TOKEN', 'Databricks token', 'Databricks', 'dapi', `${B}dapi[a-f0-9]{32}(?:-\\d)?${E}`, 40, { validate: notPlaceholder(3) }),
+  rule('TAILSCALE_KEY', 'Tailscale key', 'Tailscale', 'tskey-', `${B}tskey-(?:api|auth|client|webhook)-[A-Za-z0-9]{6,20}-[A-Za-z0-9]{20,64}${E}`, 100),
+  rule('NETLIFY_TOKEN', 'Netlify access token', 'Netlify', 'nfp_', `${B}nfp_[A-Za-z0-9]{36}${E}`, 40),
+  rule('DYNATRACE_TOKEN', 'Dynatrace API token', 'Dynatrace', 'dt0c01.', `${B}dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}${E}`, 100),
+  rule('NEW_RELIC_KEY', 'New Relic key', 'New Relic', ['NRAK-', 'NRJS-', 'NRII-', 'NRAA-'], `${B}NR(?:AK|II|AA)-[A-Z0-9]{27}${E}|${B}NRJS-[a-f0-9]{19}${E}`, 36),
+  rule('GRAFANA_TOKEN', 'Grafana Cloud or service-account token', 'Grafana', ['glc_', 'glsa_'], `${B}(?:glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})${E}`, 420),
+  rule('SENTRY_TOKEN', 'Sentry auth token', 'Sentry', ['sntrys_', 'sntryu_'], `${B}(?:sntrys_eyJ[A-Za-z0-9+/=_-]{60,}|sntryu_[a-f0-9]{64})${E}`, 400),
+  rule('CLOUDFLARE_API_TOKEN', 'Cloudflare API token (scannable format)', 'Cloudflare', ['cfat_', 'cfut_', 'cfk_'], `${B}cf(?:at|ut|k)_[A-Za-z0-9]{40,64}${E}`, 70),
+  rule('AKAMAI_CLIENT_TOKEN', 'Akamai EdgeGrid client token or secret', 'Akamai', 'akab-', `${B}akab-[a-z0-9]{16}-[a-z0-9]{16}${E}`, 40),
+  rule('AWS_MWS_KEY', 'Amazon MWS auth token', 'Amazon', 'amzn.mws.', `amzn\\.mws\\.[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}`, 46),
+  rule('BREVO_API_KEY', 'Brevo (Sendinblue) API key', 'Brevo', ['xkeysib-', 'xsmtpsib-'], `${B}x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16}${E}`, 92),
+  rule('BITBUCKET_DC_TOKEN', 'Bitbucket Data Center HTTP access token', 'Atlassian', 'BBDC-', `${B}BBDC-[A-Za-z0-9+/]{44}${E}`, 50),
+  rule('DEFINED_NETWORKING_KEY', 'Defined Networking API key', 'Defined Networking', 'dnkey-', `${B}dnkey-[A-Z0-9=_-]{26}-[A-Z0-9=_-]{52}${E}`, 90),
+  rule('DOCKER_SWARM_TOKEN', 'Docker Swarm join token or unlock key', 'Docker', ['SWMTKN-1-', 'SWMKEY-1-'], `${B}(?:SWMTKN-1-[a-z0-9]{50}-[a-z0-9]{25}|SWMKEY-1-[A-Za-z0-9+/]{43})${E}`, 90),
+  rule('LLAMA_CLOUD_API_KEY', 'LlamaCloud API key', 'LlamaIndex', 'llx-', `${B}llx-[A-Za-z0-9_-]{40,60}${E}`, 64),
+  rule('DROPBOX_TOKEN', 'Dropbox short-lived access token', 'Dropbox', 'sl.', `${B}sl\\.[A-Za-z0-9_-]{130,160}${E}`, 170),
+  rule('INSTAGRAM_TOKEN', 'Instagram / Facebook Graph access token', 'Meta', ['IGQV', 'EAAB', 'EAAC', 'EAAG'], `${B}(?:IGQV[A-Za-z0-9_-]{100,}|EAA[BCG][A-Za-z0-9]{80,})${E}`, 400),
+  rule('GOOGLE_OAUTH_REFRESH_TOKEN', 'Google OAuth refresh token', 'Google', '1//0', `(?<![A-Za-z0-9/])1//0[A-Za-z0-9_-]{40,200}${E}`, 210),
+  rule('NATS_NKEY_SEED', 'NATS nkey seed', 'NATS', ['SUA', 'SAA', 'SOA', 'SNA', 'SCA', 'SXA'], `${B}S[UAONCX]A[A-Z2-7]{55}${E}`, 58, { validate: notPlaceholder(3.5) }),
+  rule('ATLASSIAN_API_TOKEN', 'Atlassian API token', 'Atlassian', ['ATATT3', 'ATCTT3'], `${B}AT[AC]TT3[A-Za-z0-9_=-]{150,250}${E}`, 260),
+  rule('BITBUCKET_APP_PASSWORD', 'Bitbucket app password', 'Atlassian', 'ATBB', `${B}ATBB[A-Za-z0-9_=.-]{28,40}${E}`, 48),
+  rule('JFROG_TOKEN', 'JFrog Artifactory token', 'JFrog', ['AKCp', 'cmVmdGtuOjAxOj'], `${B}(?:AKCp[A-Za-z0-9]{69}|cmVmdGtuOjAxOj[A-Za-z0-9]{50})${E}`, 80),
+  rule('POSTMAN_API_KEY', 'Postman API key', 'Postman', 'PMAK-', `${B}PMAK-[a-f0-9]{24}-[a-f0-9]{34}${E}`, 70),
+  rule('SONARQUBE_TOKEN', 'SonarQube token', 'SonarSource', ['squ_', 'sqp_', 'sqa_'], `${B}sq[upa]_[a-f0-9]{40}${E}`, 44),
+  rule('CIRCLECI_TOKEN', 'CircleCI personal token', 'CircleCI', 'CCIPAT_', `${B}CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}${E}`, 72),
+  rule('BUILDKITE_TOKEN', 'Buildkite API token', 'Buildkite', 'bkua_', `${B}bkua_[a-f0-9]{40}${E}`, 46),
+  rule('HARNESS_TOKEN', 'Harness access token', 'Harness', 'pat.', `${B}pat\\.[A-Za-z0-9_-]{22}\\.[0-9a-f]{24}\\.[A-Za-z0-9]{20}${E}`, 72),
+  rule('OCTOPUS_API_KEY', 'Octopus Deploy API key', 'Octopus', 'API-', `${B}API-[A-Z0-9]{26}${E}`, 32, { validate: notPlaceholder(3) }),
+  rule('PREFECT_TOKEN', 'Prefect API key', 'Prefect', 'pnu_', `${B}pnu_[A-Za-z0-9]{36}${E}`, 40),
+  rule('README_API_KEY', 'ReadMe API key', 'ReadMe', 'rdme_', `${B}rdme_[a-z0-9]{70}${E}`, 76),
+  rule('INFRACOST_KEY', 'Infracost API key', 'Infracost', 'ico-', `${B}ico-[A-Za-z0-9]{32}${E}`, 36),
+  rule('AGE_SECRET_KEY', 'age encryption secret key', 'age', 'AGE-SECRET-KEY-1', `AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}`, 76),
+  rule('ONEPASSWORD_TOKEN', '1Password service-account token', '1Password', 'ops_eyJ', `${B}ops_eyJ[A-Za-z0-9+/=_-]{250,}`, 2000),
+  rule('ONEPASSWORD_SECRET_KEY', '1Password account secret key', '1Password', 'A3-', `${B}A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}${E}`, 50),
+  // ---- code hosts ----
+  rule('GITHUB_PAT', 'GitHub personal access token (classic)', 'GitHub', 'ghp_', `${B}ghp_[A-Za-z0-9]{36}${E}`, 40),
+  rule('GITHUB_OAUTH_TOKEN', 'GitHub OAuth access token', 'GitHub', 'gho_', `${B}gho_[A-Za-z0-9]{36}${E}`, 40),
+  rule('GITHUB_APP_TOKEN', 'GitHub App user/installation token', 'GitHub', ['ghu_', 'ghs_'], `${B}gh[us]_[A-Za-z0-9]{36}${E}`, 40),
+  rule('GITHUB_REFRESH_TOKEN', 'GitHub refresh token', 'GitHub', 'ghr_', `${B}ghr_[A-Za-z0-9]{36,76}${E}`, 80),
+  rule('GITHUB_FINE_GRAINED_PAT', 'GitHub fine-grained personal access token', 'GitHub', 'github_pat_', `${B}github_pat_[A-Za-z0-9_]{82}${E}`, 94),
+  rule('GITLAB_PAT', 'GitLab personal/project access token', 'GitLab', 'glpat-', `${B}glpat-[A-Za-z0-9_-]{20,}(?:\\.[A-Za-z0-9]{2}\\.[a-z0-9]{9})?${E}`, 80),
+  rule('GITLAB_TOKEN', 'GitLab pipeline, runner, deploy or feed token', 'GitLab', ['glptt-', 'GR1348941', 'gldt-', 'glft-', 'glrt-', 'glrtr-', 'glwt-', 'gloas-', 'glcbt-', 'glimt-', 'glagent-', 'glsoat-', 'glffct-'], `${B}(?:glptt-[a-f0-9]{40}|GR1348941[A-Za-z0-9_-]{20}|gl(?:dt|ft|rt|rtr|wt|oas|cbt|imt|agent|soat|ffct)-[A-Za-z0-9_-]{20,64})${E}`, 80),
+  // ---- AI providers ----
+  rule('OPENAI_API_KEY', 'OpenAI API key', 'OpenAI', 'T3BlbkFJ', `${B}sk-(?:(?:proj|svcacct|admin|None)-)?[A-Za-z0-9_-]{16,200}T3BlbkFJ[A-Za-z0-9_-]{16,200}${E}`, 220, { back: 220 }),
+  rule('ANTHROPIC_API_KEY', 'Anthropic API key', 'Anthropic', ['sk-ant-api', 'sk-ant-admin', 'sk-ant-oat', 'sk-ant-ort'], `${B}sk-ant-(?:api|admin|oat|ort)\\d{2}-[A-Za-z0-9_-]{80,120}${E}`, 140),
+  rule('OPENROUTER_API_KEY', 'OpenRouter API key', 'OpenRouter', 'sk-or-v1-', `${B}sk-or-v1-[a-f0-9]{64}${E}`, 74),
+  rule('AI_PROVIDER_SK_KEY', 'AI provider `sk-` key (OpenAI legacy, DeepSeek, Moonshot…)', 'various', 'sk-', `${B}sk-(?!ant-|or-v1-)[A-Za-z0-9]{32,64}${E}`, 70, { validate: notPlaceholder(3.5), confidence: 'medium' }),
+  rule('HUGGINGFACE_TOKEN', 'Hugging Face access token', 'Hugging Face', ['hf_', 'api_org_'], `${B}(?:hf_[A-Za-z]{34}|api_org_[A-Za-z]{34})${E}`, 42, { validate: notPlaceholder(3) }),
+  rule('GROQ_API_KEY', 'Groq API key', 'Groq', 'gsk_', `${B}gsk_[A-Za-z0-9]{52}${E}`, 56),
+  rule('PERPLEXITY_API_KEY', 'Perplexity API key', 'Perplexity', 'pplx-', `${B}pplx-[A-Za-z0-9]{48}${E}`, 54),
+  rule('XAI_API_KEY', 'xAI API key', 'xAI', 'xai-', `${B}xai-[A-Za-z0-9]{80}${E}`, 84),
+  rule('REPLICATE_TOKEN', 'Replicate API token', 'Replicate', 'r8_', `${B}r8_[A-Za-z0-9]{37}${E}`, 40),
+  rule('NVIDIA_API_KEY', 'NVIDIA API key', 'NVIDIA', 'nvapi-', `${B}nvapi-[A-Za-z0-9_-]{64}${E}`, 70),
+  rule('TAVILY_API_KEY', 'Tavily API key', 'Tavily', 'tvly-', `${B}tvly-(?:dev-|prod-)?[A-Za-z0-9]{32}${E}`, 44),
+  rule('LANGSMITH_API_KEY', 'LangSmith API key', 'LangChain', ['lsv2_pt_', 'lsv2_sk_'], `${B}lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}${E}`, 56),
+  rule('FIREWORKS_API_KEY', 'Fireworks AI API key', 'Fireworks', 'fw_', `${B}fw_[A-Za-z0-9]{24}${E}`, 27, { validate: notPlaceholder(3.5), confidence: 'medium' }),
+  rule('TOGETHER_API_KEY', 'Together AI API key', 'Together', 'tgp_v1_', `${B}tgp_v1_[A-Za-z0-9_-]{43}${E}`, 50),
+  // ---- payments ----
+  rule('STRIPE_SECRET_KEY', 'Stripe live secret or restricted key', 'Stripe', ['sk_live_', 'rk_live_'], `${B}[rs]k_live_[A-Za-z0-9]{20,247}${E}`, 256),
+  rule('STRIPE_TEST_KEY', 'Stripe test secret key', 'Stripe', ['sk_test_', 'rk_test_'], `${B}[rs]k_test_[A-Za-z0-9]{20,247}${E}`, 256, { confidence: 'medium' }),
+  rule('STRIPE_WEBHOOK_SECRET', 'Stripe webhook signing secret', 'Stripe', 'whsec_', `${B}whsec_[A-Za-z0-9]{32,}${E}`, 80),
+  rule('SQUARE_TOKEN', 'Square access token or OAuth secret', 'Square', ['sq0atp-', 'sq0csp-', 'EAAA'], `${B}(?:sq0atp-[A-Za-z0-9_-]{22}|sq0csp-[A-Za-z0-9_-]{43}|EAAA[A-Za-z0-9_-]{60})${E}`, 70, { validate: notPlaceholder(3) }),
+  rule('PAYPAL_BRAINTREE_TOKEN', 'PayPal Braintree access token', 'PayPal', 'access_token$production$', `access_token\\$production\\$[0-9a-z]{16}\\$[0-9a-f]{32}`, 80),
+  rule('SHOPIFY_TOKEN', 'Shopify access token or shared secret', 'Shopify', ['shpat_', 'shpss_', 'shpca_', 'shppa_'], `${B}shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}${E}`, 40),
+  rule('FLUTTERWAVE_KEY', 'Flutterwave secret key', 'Flutterwave', ['FLWSECK-', 'FLWSECK_TEST-'], `${B}FLWSECK(?:_TEST)?-[a-h0-9]{32}-X${E}`, 50),
+  rule('EASYPOST_KEY', 'EasyPost API key', 'EasyPost', 'EZAK', `${B}EZ[AT]K[A-Za-z0-9]{54}${E}`, 60),
+  rule('SHIPPO_TOKEN', 'Shippo API token', 'Shippo', ['shippo_live_', 'shippo_test_'], `${B}shippo_(?:live|test)_[a-f0-9]{40}${E}`, 54),
+  rule('DUFFEL_TOKEN', 'Duffel API token', 'Duffel', ['duffel_live_', 'duffel_test_'], `${B}duffel_(?:test|live)_[A-Za-z0-9_=-]{43}${E}`, 56),
+  // ---- messaging ----
+  rule('SLACK_TOKEN', 'Slack token', 'Slack', ['xoxb-', 'xoxp-', 'xoxa-', 'xoxr-', 'xoxs-', 'xoxo-', 'xoxe-', 'xoxe.'], `${B}xox(?:[abprso]|e(?:\\.xox[bp])?)-(?:\\d-)?[A-Za-z0-9-]{10,250}${E}`, 260, { validate: notPlaceholder(3) }),
+  rule('SLACK_APP_TOKEN', 'Slack app-level token', 'Slack', 'xapp-', `${B}xapp-\\d-[A-Z0-9]+-\\d+-[a-z0-9]+${E}`, 140),
+  rule('SLACK_WEBHOOK', 'Slack incoming webhook', 'Slack', 'hooks.slack.com/', `https?://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{30,120}`, 140, { back: 8 }),
+  rule('TEAMS_WEBHOOK', 'Microsoft Teams incoming webhook', 'Microsoft', '.webhook.office.com/', `https://[a-z0-9-]+\\.webhook\\.office\\.com/webhookb2/[a-z0-9-]{36}@[a-z0-9-]{36}/IncomingWebhook/[a-f0-9]{32}/[a-z0-9-]{36}(?:/[A-Za-z0-9_-]+)?`, 260, { back: 40 }),
+  rule('DISCORD_WEBHOOK', 'Discord webhook', 'Discord', ['discord.com/api/webhooks/', 'discordapp.com/api/webhooks/'], `https://(?:ptb\\.|canary\\.)?discord(?:app)?\\.com/api/webhooks/\\d{17,20}/[A-Za-z0-9_-]{60,72}`, 170, { back: 20 }),
+  rule('TELEGRAM_BOT_TOKEN', 'Telegram bot token', 'Telegram', ':AA', `${B}\\d{8,10}:AA[0-9A-Za-z_-]{32,33}${E}`, 36, { back: 11 }),
+  rule('TWILIO_API_KEY', 'Twilio API key', 'Twilio', 'SK', `${B}SK[0-9a-fA-F]{32}${E}`, 34, { validate: notPlaceholder(3), confidence: 'medium' }),
+  rule('SENDGRID_API_KEY', 'SendGrid API key', 'Twilio SendGrid', 'SG.', `${B}SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}${E}`, 70),
+  rule('MAILGUN_KEY', 'Mailgun API key', 'Mailgun', 'key-', `${B}key-[a-f0-9]{32}${E}`, 36, { validate: notPlaceholder(3.2), confidence: 'medium' }),
+  rule('MAILCHIMP_API_KEY', 'Mailchimp API key', 'Mailchimp', '-us', `${B}[a-f0-9]{32}-us\\d{1,2}${E}`, 40, { back: 33, validate: notPlaceholder(3) }),
+  rule('NOTION_TOKEN', 'Notion integration token', 'Notion', ['secret_', 'ntn_'], `${B}(?:secret_[A-Za-z0-9]{43}|ntn_\\d{11}[A-Za-z0-9]{35})${E}`, 50, { validate: notPlaceholder(3.5) }),
+  rule('LINEAR_API_KEY', 'Linear API key', 'Linear', 'lin_api_', `${B}lin_api_[A-Za-z0-9]{40}${E}`, 48),
+  rule('FIGMA_TOKEN', 'Figma personal access token', 'Figma', 'figd_', `${B}figd_[A-Za-z0-9_-]{40,}${E}`, 100),
+  rule('HUBSPOT_TOKEN', 'HubSpot private app token', 'HubSpot', ['pat-na1-', 'pat-eu1-'], `${B}pat-(?:na|eu)1-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}${E}`, 46),
+  rule('TYPEFORM_TOKEN', 'Typeform personal token', 'Typeform', 'tfp_', `${B}tfp_[A-Za-z0-9_.=-]{59}${E}`, 64),
+  rule('MAPBOX_SECRET_TOKEN', 'Mapbox secret token', 'Mapbox', 'sk.eyJ', `${B}sk\\.eyJ[A-Za-z0-9_-]{20,}\\.[A-Za-z0-9_-]{20,}${E}`, 300),
+  // ---- package registries ----
+  rule('NPM_TOKEN', 'npm access token', 'npm', 'npm_', `${B}npm_[A-Za-z0-9]{36}${E}`, 40),
+  rule('PYPI_TOKEN', 'PyPI upload token', 'PyPI', 'pypi-AgEIcHlwaS5vcmc', `${B}pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}${E}`, 400),
+  rule('NUGET_API_KEY', 'NuGet API key', 'NuGet', 'oy2', `${B}oy2[a-z0-9]{43}${E}`, 46, { validate: notPlaceholder(3.5) }),
+  rule('DOCKERHUB_TOKEN', 'Docker Hub personal/org access token', 'Docker', ['dckr_pat_', 'dckr_oat_'], `${B}dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32}${E}`, 42),
+  rule('RUBYGEMS_KEY', 'RubyGems API key', 'RubyGems', 'rubygems_', `${B}rubygems_[a-f0-9]{48}${E}`, 58),
+  rule('CLOJARS_TOKEN', 'Clojars deploy token', 'Clojars', 'CLOJARS_', `${B}CLOJARS_[a-z0-9]{60}${E}`, 68),
+  // ---- tokens with structure ----
+  rule('JWT', 'JSON Web Token', 'various', 'eyJ', `${B}eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{0,1024}`, 8192, { validate: jwt, validatorName: 'header and payload decode to JSON, header has alg', confidence: 'medium' }),
+];
