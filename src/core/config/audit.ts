@@ -1,12 +1,7 @@
 // The `audit` section of palisade.yaml: how audit events are written (durability, batching, spool),
 // how content is protected (key by reference), how long records are kept, and where they are exported.
-// `secretRef` and `duration` live in schema.ts, which imports this file; `z.lazy` defers reading them until
-// a parse, so the import cycle never touches an uninitialised binding.
 import { z } from 'zod';
-import { duration as durationSchema, secretRef as secretRefSchema } from './primitives.ts';
-
-const duration = z.lazy(() => durationSchema);
-const secretRef = z.lazy(() => secretRefSchema);
+import { duration, secretRef } from './primitives.ts';
 
 const exporterBase = {
   /** Events waiting for a down exporter; older ones are dropped (and counted) beyond this. */
