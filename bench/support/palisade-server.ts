@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { parseConfig } from '../../src/core/index.ts';
 import { startGateway } from '../../src/gateway/index.ts';
+import { findTemplate } from '../../src/policy/index.ts';
 
 const upstreamPort = Number(process.argv[2]);
 const home = mkdtempSync(join(tmpdir(), 'palisade-bench-'));
@@ -15,6 +16,15 @@ const parsed = parseConfig(
     logging: { level: 'warn' },
     upstreams: [{ name: 'bench', provider: 'openai-compatible', baseUrl: `http://127.0.0.1:${upstreamPort}/v1`, maxConnections: 64 }],
     models: [{ match: 'bench-model', backends: [{ upstream: 'bench' }] }],
+    // Policies from one-click templates (bench:policy), optionally widened to prompts and responses.
+    policies: (process.env['PALISADE_BENCH_TEMPLATES'] ?? '')
+      .split(',')
+      .filter((id) => id !== '')
+      .map((id) => {
+        const t = findTemplate(id);
+        if (t === undefined) throw new Error(`unknown template ${id}`);
+        return process.env['PALISADE_BENCH_ALL_LOCATIONS'] === '1' ? { ...t.policy, mode: 'enforce', locations: ['prompt', 'response'] } : t.policy;
+      }),
   },
   'bench',
   { env: {}, cwd: home },

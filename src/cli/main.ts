@@ -1,6 +1,8 @@
 // The `palisade` command.
 import { Command } from 'commander';
+import { registerAuditCommand } from './commands/audit.ts';
 import { registerConfigCommand } from './commands/config.ts';
+import { registerHuntCommand } from './commands/hunt.ts';
 import { registerKeysCommand } from './commands/keys.ts';
 import { registerPolicyCommand } from './commands/policy.ts';
 import { registerEdmCommand } from './commands/edm.ts';
@@ -24,6 +26,8 @@ registerKeysCommand(program);
 registerPolicyCommand(program);
 registerScanCommand(program);
 registerEdmCommand(program);
+registerAuditCommand(program);
+registerHuntCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`palisade: ${(e as Error).message}`);

@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   forbidden: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
   ip_denied: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
   model_not_allowed: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
+  content_blocked: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
+  content_blocked_overridable: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
   not_found: { status: 404, openai: 'invalid_request_error', anthropic: 'not_found_error' },
   model_not_found: { status: 404, openai: 'invalid_request_error', anthropic: 'not_found_error' },
   method_not_allowed: { status: 405, openai: 'invalid_request_error', anthropic: 'invalid_request_error' },

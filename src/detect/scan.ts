@@ -96,10 +96,13 @@ export function createDetectionEngine(options: EngineOptions = {}): DetectionEng
         const [start, end] = norm.toOriginal(f.start, f.end);
         return { ...f, start, end };
       };
+      // A detector that can emit none of the wanted types is not run at all (policies that only look for
+      // secrets never pay for the injection classifier, and the other way round).
+      const runs = (d: Detector): boolean => wanted === undefined || d.types.some((t) => wanted.has(t));
       const competing: Finding[] = [];
-      for (const d of exclusive) for (const f of d.scan(norm.text, ctx)) if (keep(f)) competing.push(f);
+      for (const d of exclusive) if (runs(d)) for (const f of d.scan(norm.text, ctx)) if (keep(f)) competing.push(f);
       const out = resolveOverlaps(competing, (f) => typeOrder.get(f.type) ?? 0);
-      for (const d of additional) for (const f of d.scan(norm.text, ctx)) if (keep(f)) out.push(f);
+      for (const d of additional) if (runs(d)) for (const f of d.scan(norm.text, ctx)) if (keep(f)) out.push(f);
       return out.map(remap).sort((a, b) => a.start - b.start || a.end - b.end);
     },
   };

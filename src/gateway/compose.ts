@@ -1,7 +1,16 @@
 // The composition root: opens the state store, builds identity, limits, upstreams and metrics from the
 // configuration, and starts the server. The only place that knows every concrete implementation.
 import pino, { type Logger } from 'pino';
-import { SYSTEM_CLOCK, type Clock, type Config } from '../core/index.ts';
+import { createValueHasher, SYSTEM_CLOCK, type Clock, type Config, type ValueHasher } from '../core/index.ts';
+import { applyRetention, openAuditLog, registerAuditMetrics, type AuditSystem } from '../audit/index.ts';
+import { createDetection, loadConfiguredEdm, type Detection } from '../detect/index.ts';
+import type { PolicyCatalog } from '../policy/index.ts';
+import { createInjectionDetector, loadInjectionModel } from '../detect/injection/index.ts';
+import { AuditAdapter } from './audit-adapter.ts';
+import { createPolicyCatalog } from './inspect/catalog.ts';
+import { Inspector } from './inspect/inspector.ts';
+import { PolicySource } from './inspect/policy-source.ts';
+import { PolicyAdmin } from './policy-admin.ts';
 import { ApiKeyService, IpFilter, OidcAuthenticator } from '../identity/index.ts';
 import { openStateStore, type StateStore } from '../store/index.ts';
 import { ClientAuthenticator } from './auth.ts';
@@ -18,6 +27,8 @@ export interface RunningGateway {
   readonly port: number;
   readonly store: StateStore;
   readonly keys: ApiKeyService;
+  readonly policies: PolicySource;
+  readonly audit: AuditSystem;
   /** The admin key's plaintext when this start created it (first start); shown once, never stored. */
   readonly createdAdminKey: string | undefined;
   close(): Promise<void>;
@@ -71,7 +82,35 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       ...(config.limits.redis ? { redis: { url: config.limits.redis.url, keyPrefix: config.limits.redis.keyPrefix } } : {}),
     });
     closers.unshift(() => limiter.close());
+    const { inspector, policies, detection, catalog } = await createInspection(config, store, clock, logger);
+    closers.unshift(() => Promise.resolve(policies.close()));
+
+    const opened = await openAuditLog(config, {
+      clock,
+      onError: (code, detail) => logger.error({ code, detail }, 'audit write problem'),
+    });
+    if (!opened.ok) throw new Error(opened.error);
+    const audit = opened.value;
+    closers.unshift(() => audit.close());
+
+    const auditAdapter = new AuditAdapter(audit, logger);
     const metrics = new GatewayMetrics({ defaultMetrics: opts.processMetrics ?? true });
+    registerAuditMetrics(metrics.registry, { log: audit.log, exporters: audit.exporters });
+    // Retention runs hourly (and once shortly after start); a failure is logged and retried next time.
+    const retain = () => {
+      applyRetention(audit.store, audit.signer, config.audit.retention, clock.now()).catch((e: unknown) =>
+        logger.warn({ err: { message: (e as Error).message } }, 'audit retention failed'),
+      );
+    };
+    const retention = setInterval(retain, 3_600_000);
+    retention.unref();
+    const firstRetention = setTimeout(retain, 60_000);
+    firstRetention.unref();
+    closers.unshift(() => {
+      clearInterval(retention);
+      clearTimeout(firstRetention);
+      return Promise.resolve();
+    });
     const router = new UpstreamRouter(
       { upstreams: config.upstreams ?? [], models: config.models ?? [], resilience: config.resilience },
       { clock, metrics, logger },
@@ -87,6 +126,17 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       router,
       metrics,
       storeReady: () => store.ping(),
+      inspector,
+      audit: auditAdapter,
+      admin: {
+        policyAdmin: new PolicyAdmin(config.policies, store.policies, () => clock.now()),
+        policies,
+        detection,
+        catalog,
+        labelsHeader: config.inspection.labelsHeader,
+        hunt: audit.store,
+        adminAction: (p, op, target, details) => auditAdapter.adminAction(p, op, target, details),
+      },
     });
     closers.unshift(() => app.close());
     await app.listen({ host: config.server.host, port: opts.port ?? config.server.port });
@@ -99,6 +149,8 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       port,
       store,
       keys,
+      policies,
+      audit,
       createdAdminKey,
       close: () => closeAll(closers),
     };
@@ -106,6 +158,43 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     await closeAll(closers);
     throw e;
   }
+}
+
+export interface InspectionStack {
+  readonly inspector: Inspector;
+  readonly policies: PolicySource;
+  readonly detection: Detection;
+  readonly catalog: PolicyCatalog;
+  readonly hashValue: ValueHasher;
+}
+
+/**
+ * Detection (built-in types, custom types, exact data match, labels, the injection classifier), the
+ * policies in force and the inspector that applies them. Shared by the gateway and `palisade policy test`.
+ */
+export async function createInspection(config: Config, store: StateStore, clock: Clock, logger: Logger): Promise<InspectionStack> {
+  const injectionModel = loadInjectionModel();
+  if (!injectionModel.ok) throw new Error(`cannot load the injection model: ${injectionModel.error}`);
+  const edm = loadConfiguredEdm(config.detection, config.home);
+  if (!edm.ok) throw new Error(`cannot load exact data match tables: ${edm.error.join('; ')}`);
+  const additional = config.injection.enabled ? [createInjectionDetector({ model: injectionModel.value, thresholds: config.injection.thresholds })] : [];
+  const detection = createDetection(config.detection, { edm: edm.value, additional });
+  const hashValue = createValueHasher(await store.settings.getOrCreateSecret('finding-hash', 32));
+  const policies = new PolicySource(config.policies, store.policies, clock, {
+    onInvalid: (name, problems) => logger.warn({ policy: name, problems }, 'stored policy is invalid; ignored'),
+    onError: (e: unknown) => logger.warn({ err: { message: (e as Error).message } }, 'could not refresh policies'),
+  });
+  await policies.start();
+  const catalog = createPolicyCatalog(config.detection);
+  const inspector = new Inspector({
+    engine: detection.engine,
+    labels: detection.labels,
+    policies: () => policies.current(),
+    catalog,
+    hashValue,
+    config: config.inspection,
+  });
+  return { inspector, policies, detection, catalog, hashValue };
 }
 
 async function closeAll(closers: readonly (() => Promise<void>)[]): Promise<void> {

@@ -18,7 +18,10 @@ import {
 import type { ClientAuthenticator } from './auth.ts';
 import { CarriedError, fromFastifyError, sendError } from './http-errors.ts';
 import type { GatewayMetrics } from './metrics.ts';
-import type { ClientApi, SseEvent, UpstreamCall, UpstreamResult } from './upstreams/index.ts';
+import { registerAdminRoutes, type AdminDeps } from './admin-routes.ts';
+import { blockError, type Inspection, type InspectionContext, type Inspector } from './inspect/inspector.ts';
+import type { StreamGuard } from './inspect/stream-guard.ts';
+import type { ClientApi, ServedBy, SseEvent, UpstreamCall, UpstreamResult, Usage } from './upstreams/index.ts';
 import { formatSse, streamErrorEvent, UpstreamStreamError } from './upstreams/index.ts';
 
 export interface ModelRouter {
@@ -48,6 +51,44 @@ export interface GatewayDeps {
   readonly metrics: GatewayMetrics;
   /** True when the state store answers. */
   readonly storeReady: () => Promise<boolean>;
+  readonly inspector: Inspector;
+  readonly audit: GatewayAudit;
+  readonly admin: AdminDeps;
+}
+
+/** Everything the audit log needs to know about one model call; the audit adapter turns it into events. */
+export interface InteractionRecord {
+  readonly requestId: string;
+  readonly time: number;
+  readonly principal: Principal;
+  readonly clientIp: string;
+  readonly userAgent: string | undefined;
+  readonly app: string | undefined;
+  readonly api: ClientApi;
+  readonly model: string;
+  readonly stream: boolean;
+  /** The request body as the client sent it (for message roles and sizes; never logged). */
+  readonly body: Record<string, unknown>;
+  outcome: 'success' | 'failure' | 'blocked' | 'redacted';
+  errorCode: string | undefined;
+  prompt: Inspection | undefined;
+  response: Inspection | undefined;
+  servedBy: ServedBy | undefined;
+  usage: Usage | undefined;
+  /** The backend's JSON answer (non-streamed), for content capture only. */
+  responseBody: Record<string, unknown> | undefined;
+  /** The streamed answer's text, for content capture only. */
+  responseText: string | undefined;
+  readonly overrideJustification: string | undefined;
+  /** Time waiting for the backend's answer headers. */
+  upstreamMs: number;
+  totalMs: number;
+}
+
+export interface GatewayAudit {
+  interaction(record: InteractionRecord): void;
+  adminAction(principal: Principal, operation: string, target: string, details?: Record<string, string | number | boolean | null>): void;
+  denied(req: FastifyRequest, principal: Principal | undefined, reason: string, resource?: string): void;
 }
 
 interface RequestState {
@@ -144,6 +185,7 @@ export function buildServer(deps: GatewayDeps): FastifyInstance {
     const auth = await deps.auth.authenticate(req.headers);
     if (!auth.ok) {
       metrics.denied(auth.error.code);
+      deps.audit.denied(req, undefined, auth.error.code);
       return sendError(reply, auth.error, state.dialect);
     }
     state.principal = auth.value;
@@ -175,6 +217,7 @@ export function buildServer(deps: GatewayDeps): FastifyInstance {
 
   registerOperationalRoutes(app, deps);
   registerModelRoutes(app, deps);
+  registerAdminRoutes(app, deps.admin);
   return app;
 }
 
@@ -325,12 +368,62 @@ async function forward(deps: GatewayDeps, req: FastifyRequest, reply: FastifyRep
   }
   if (!matchesAny(principal.allowedModels, fwd.model)) {
     deps.metrics.denied('model_not_allowed');
+    deps.audit.denied(req, principal, 'model_not_allowed', fwd.model);
     return sendError(reply, palisadeError('model_not_allowed', `This credential may not use the model "${fwd.model}".`, { param: 'model' }), dialect);
   }
   const admitted = await deps.limiter.admit(principal);
   if (!admitted.ok) {
     deps.metrics.denied(admitted.error.code);
+    deps.audit.denied(req, principal, admitted.error.code, fwd.model);
     return sendError(reply, admitted.error, dialect);
+  }
+
+  const inspection = deps.config.inspection;
+  const ictx: InspectionContext = {
+    principal,
+    model: fwd.model,
+    ...optional('app', headerString(req.headers['x-palisade-app']) ?? principal.clientAppId),
+    ...optional('labelsHeader', headerString(req.headers[inspection.labelsHeader])),
+    ...optional('overrideJustification', headerString(req.headers[inspection.overrideHeader])),
+  };
+  const record: InteractionRecord = {
+    requestId: req.id,
+    time: Date.now(),
+    principal,
+    clientIp: req.palisade.clientIp,
+    userAgent: headerString(req.headers['user-agent']),
+    app: ictx.app,
+    api: fwd.api,
+    model: fwd.model,
+    stream: fwd.stream,
+    body: fwd.body,
+    outcome: 'success',
+    prompt: undefined,
+    response: undefined,
+    servedBy: undefined,
+    usage: undefined,
+    responseBody: undefined,
+    responseText: undefined,
+    errorCode: undefined,
+    overrideJustification: ictx.overrideJustification,
+    upstreamMs: 0,
+    totalMs: 0,
+  };
+  const finish = (outcome: InteractionRecord['outcome'], errorCode?: string) => {
+    record.outcome = outcome;
+    record.errorCode = errorCode;
+    record.totalMs = reply.elapsedTime;
+    deps.audit.interaction(record);
+  };
+
+  const prompt = deps.inspector.inspectRequest(fwd.api, fwd.body, ictx);
+  record.prompt = prompt;
+  if (prompt.decision.outcome === 'block' || prompt.decision.outcome === 'block-with-override') {
+    deps.metrics.denied('policy');
+    const error = blockError(prompt.decision);
+    sendError(reply, error, dialect);
+    finish('blocked', error.code);
+    return reply;
   }
 
   const controller = new AbortController();
@@ -339,24 +432,63 @@ async function forward(deps: GatewayDeps, req: FastifyRequest, reply: FastifyRep
   };
   reply.raw.once('close', onClose);
 
+  const t0 = performance.now();
   const result = await deps.router.dispatch({
     api: fwd.api,
     model: fwd.model,
-    body: fwd.body,
+    body: prompt.body,
     stream: fwd.stream,
     signal: controller.signal,
     requestId: req.id,
     clientHeaders: req.headers,
   });
-  if (!result.ok) return sendError(reply, result.error, dialect);
-  if (result.kind === 'json') {
-    if (result.usage) account(deps, principal, fwd.model, result.usage.inputTokens, result.usage.outputTokens);
-    return reply.code(result.status).type('application/json; charset=utf-8').send(result.body);
+  record.upstreamMs = performance.now() - t0;
+  if (!result.ok) {
+    record.servedBy = result.servedBy;
+    sendError(reply, result.error, dialect);
+    finish('failure', result.error.code);
+    return reply;
   }
-  await writeStream(deps, req, reply, result.status, result.events, dialect);
+  record.servedBy = result.servedBy;
+  const redacted = prompt.decision.outcome === 'redact';
+  if (result.kind === 'json') {
+    record.usage = result.usage;
+    if (result.usage) account(deps, principal, fwd.model, result.usage.inputTokens, result.usage.outputTokens);
+    if (result.status >= 400) {
+      reply.code(result.status).type('application/json; charset=utf-8').send(result.body);
+      finish('failure', `upstream_${result.status}`);
+      return reply;
+    }
+    const response = deps.inspector.inspectResponse(fwd.api, result.body, ictx, prompt.session);
+    record.response = response;
+    record.responseBody = result.body;
+    prompt.session.clear();
+    if (response.decision.outcome === 'block' || response.decision.outcome === 'block-with-override') {
+      const error = blockError({ ...response.decision, outcome: 'block' });
+      sendError(reply, error, dialect);
+      finish('blocked', error.code);
+      return reply;
+    }
+    reply.code(result.status).type('application/json; charset=utf-8').send(response.body);
+    finish(redacted || response.decision.outcome === 'redact' ? 'redacted' : 'success');
+    return reply;
+  }
+  const guarded = deps.inspector.streamGuard(fwd.api, ictx, prompt.session);
+  const streamed = await writeStream(deps, req, reply, result.status, result.events, dialect, guarded?.guard);
+  prompt.session.clear();
   const usage = result.usage();
+  record.usage = usage;
   if (usage) account(deps, principal, fwd.model, usage.inputTokens, usage.outputTokens);
+  if (guarded) {
+    record.response = { decision: guarded.decision(), findings: guarded.findings(), labels: [], ms: 0 };
+    if (record.prompt?.decision.capture === true || guarded.decision().capture) record.responseText = guarded.guard.text();
+  }
+  finish(streamed === 'blocked' ? 'blocked' : streamed === 'failed' ? 'failure' : redacted || guarded?.decision().outcome === 'redact' ? 'redacted' : 'success');
   return reply;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function account(deps: GatewayDeps, principal: Principal, model: string, input: number, output: number): void {
@@ -366,7 +498,10 @@ function account(deps: GatewayDeps, principal: Principal, model: string, input: 
   });
 }
 
-/** Sends SSE events as they arrive, waiting for the client to drain; a mid-stream failure ends with an error event. */
+/**
+ * Sends SSE events as they arrive, waiting for the client to drain. With a guard, events pass through it
+ * first; a block ends the stream with an error event. A backend failure mid-stream ends it the same way.
+ */
 async function writeStream(
   deps: GatewayDeps,
   req: FastifyRequest,
@@ -374,7 +509,8 @@ async function writeStream(
   status: number,
   events: AsyncIterable<SseEvent>,
   dialect: WireDialect,
-): Promise<void> {
+  guard: StreamGuard | undefined,
+): Promise<'ok' | 'blocked' | 'failed'> {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(status, {
@@ -383,24 +519,49 @@ async function writeStream(
     connection: 'keep-alive',
     'x-request-id': req.id,
   });
-  let outcome = status;
+  const state: { outcome: 'ok' | 'blocked' | 'failed' } = { outcome: 'ok' };
+  const send = async (batch: readonly SseEvent[]) => {
+    for (const ev of batch) {
+      if (raw.destroyed) return;
+      if (!raw.write(formatSse(ev))) await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
+    }
+  };
+  const blocked = async () => {
+    state.outcome = 'blocked';
+    deps.metrics.denied('policy');
+    await send([streamErrorEvent(palisadeError('content_blocked', 'The response was blocked by your organisation’s AI data protection policy.'), dialect)]);
+  };
   try {
     for await (const ev of events) {
       if (raw.destroyed) break;
-      if (!raw.write(formatSse(ev))) {
-        await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
+      if (guard === undefined) {
+        await send([ev]);
+        continue;
       }
+      const out = guard.push(ev);
+      await send(out.events);
+      if (out.blocked) {
+        await blocked();
+        break;
+      }
+    }
+    if (guard !== undefined && state.outcome === 'ok' && !raw.destroyed) {
+      const out = guard.end();
+      await send(out.events);
+      if (out.blocked) await blocked();
     }
   } catch (e) {
     const error =
       e instanceof UpstreamStreamError ? e.error : palisadeError('upstream_error', 'The backend stream failed before it completed.');
     if (!(e instanceof UpstreamStreamError)) deps.logger.warn({ reqId: req.id, err: { message: (e as Error).message } }, 'stream failed');
-    outcome = 599;
+    state.outcome = 'failed';
     if (!raw.destroyed) raw.write(formatSse(streamErrorEvent(error, dialect)));
   } finally {
     if (!raw.destroyed) raw.end();
     const route = req.routeOptions.url ?? 'unmatched';
-    deps.metrics.request(route, req.method, outcome === 599 ? 502 : outcome, reply.elapsedTime / 1000);
-    deps.logger.info({ reqId: req.id, route, status: outcome, stream: true, principal: req.palisade.principal?.id }, 'request');
+    const code = state.outcome === 'failed' ? 502 : state.outcome === 'blocked' ? 403 : status;
+    deps.metrics.request(route, req.method, code, reply.elapsedTime / 1000);
+    deps.logger.info({ reqId: req.id, route, status: code, stream: true, principal: req.palisade.principal?.id }, 'request');
   }
+  return state.outcome;
 }

@@ -152,9 +152,11 @@ const YES: ConditionResult = { holds: true, findings: [] };
 function evalCondition(c: PolicyConditionConfig, ctx: PolicyContext, catalog: PolicyCatalog): ConditionResult {
   if ('sit' in c) {
     const min = CONFIDENCE_MIN[c.sit.minConfidence];
+    // Attack findings (injection, jailbreak) are not sensitive information, even for `types: ['*']`.
     const hits = ctx.findings.filter(
       (f) =>
         f.confidence >= min &&
+        !catalog.categoriesOf(f.type).includes('attack') &&
         (anyGlob(c.sit.types, [f.type]) || (c.sit.categories !== undefined && catalog.categoriesOf(f.type).some((k) => c.sit.categories?.includes(k)))),
     );
     const count = new Set(hits.map((f) => `${f.type}\u0000${f.valueHash}`)).size;
@@ -176,6 +178,29 @@ function evalCondition(c: PolicyConditionConfig, ctx: PolicyContext, catalog: Po
   }
   const predicate = catalog.predicates[c.predicate];
   return predicate !== undefined && predicate(ctx) ? YES : NO;
+}
+
+/**
+ * The detector types a set of policies can act on, from the types a catalogue knows: inspection runs only
+ * the detectors that emit one of them. Undefined means "no finding can matter" only when the set is empty.
+ */
+export function typesNeeded(policies: readonly PolicyConfig[], allTypes: readonly string[], catalog: PolicyCatalog): Set<string> {
+  const out = new Set<string>();
+  for (const p of policies) {
+    for (const rule of p.rules) {
+      for (const c of rule.conditions) {
+        if ('sit' in c) {
+          for (const t of allTypes) {
+            if (catalog.categoriesOf(t).includes('attack')) continue;
+            if (anyGlob(c.sit.types, [t]) || (c.sit.categories !== undefined && catalog.categoriesOf(t).some((k) => c.sit.categories?.includes(k)))) out.add(t);
+          }
+        } else if ('detector' in c) {
+          for (const t of c.detector.types) out.add(t);
+        }
+      }
+    }
+  }
+  return out;
 }
 
 export function evaluatePolicies(policies: readonly PolicyConfig[], ctx: PolicyContext, catalog: PolicyCatalog): Decision {

@@ -5,7 +5,7 @@ import { openPostgresStateStore } from './postgres/open.ts';
 import { openSqliteStateStore } from './sqlite/open.ts';
 import type { StateStore } from './state-store.ts';
 
-export type { StateStore, SettingsStore } from './state-store.ts';
+export type { StateStore, SettingsStore, PolicyStore, StoredPolicy } from './state-store.ts';
 
 export interface OpenStateStoreOptions {
   readonly driver: 'sqlite' | 'postgres';

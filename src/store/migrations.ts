@@ -36,6 +36,18 @@ const MIGRATIONS: Record<string, Migration> = {
       await sql`insert into palisade_revisions (name, value) values ('keys', 0) on conflict (name) do nothing`.execute(db);
     },
   },
+  '0002_policies': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('palisade_policies')
+        .ifNotExists()
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('definition', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await sql`insert into palisade_revisions (name, value) values ('policies', 0) on conflict (name) do nothing`.execute(db);
+    },
+  },
 };
 
 export const MIGRATION_PROVIDER: MigrationProvider = {

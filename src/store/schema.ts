@@ -31,7 +31,15 @@ export interface RevisionsTable {
   value: ColumnType<number | string, number, number>;
 }
 
+export interface PoliciesTable {
+  name: string;
+  /** The policy as JSON, in palisade.yaml's shape (validated by the reader). */
+  definition: string;
+  updated_at: Millis;
+}
+
 export interface StateDatabase {
+  palisade_policies: PoliciesTable;
   palisade_api_keys: ApiKeysTable;
   palisade_settings: SettingsTable;
   palisade_revisions: RevisionsTable;

@@ -92,6 +92,21 @@ describe.each(BACKENDS)('state store on $name', ({ make }) => {
     await backend.dispose();
   });
 
+  it('stores policies, replaces them by name, removes them, and bumps the revision', async () => {
+    const store = await openStore();
+    const r0 = await store.policies.revision();
+    await store.policies.put('block-cards', { name: 'block-cards', rules: [] }, 1000);
+    await store.policies.put('audit-all', { name: 'audit-all', mode: 'simulate' }, 1001);
+    await store.policies.put('block-cards', { name: 'block-cards', mode: 'off' }, 1002);
+    const listed = await store.policies.list();
+    expect(listed.map((p) => p.name)).toEqual(['audit-all', 'block-cards']);
+    expect(listed[1]).toEqual({ name: 'block-cards', definition: { name: 'block-cards', mode: 'off' }, updatedAt: 1002 });
+    expect(await store.policies.revision()).toBe(r0 + 3);
+    expect(await store.policies.remove('audit-all')).toBe(true);
+    expect(await store.policies.remove('audit-all')).toBe(false);
+    expect((await store.policies.list()).map((p) => p.name)).toEqual(['block-cards']);
+  });
+
   it('opens, migrates idempotently, and answers ping until closed', async () => {
     const a = await openStore();
     expect(await a.ping()).toBe(true);

@@ -14,8 +14,25 @@ export interface SettingsStore {
   getOrCreateSecret(name: string, bytes: number): Promise<Buffer>;
 }
 
+/** A policy created from the CLI, the admin API or a template; its definition is JSON in palisade.yaml's shape. */
+export interface StoredPolicy {
+  readonly name: string;
+  readonly definition: unknown;
+  readonly updatedAt: number;
+}
+
+export interface PolicyStore {
+  list(): Promise<StoredPolicy[]>;
+  /** Creates or replaces the policy of that name. */
+  put(name: string, definition: unknown, at: number): Promise<void>;
+  remove(name: string): Promise<boolean>;
+  /** Bumped on every change; cheap to poll. */
+  revision(): Promise<number>;
+}
+
 export interface StateStore {
   readonly keys: KeyStore;
+  readonly policies: PolicyStore;
   readonly settings: SettingsStore;
   /** True when the database answers a trivial query (for /readyz). */
   ping(): Promise<boolean>;
@@ -113,12 +130,55 @@ class KyselyKeyStore implements KeyStore {
   }
 }
 
-async function bumpRevision(db: Kysely<StateDatabase>): Promise<void> {
+async function bumpRevision(db: Kysely<StateDatabase>, name = KEYS_REVISION): Promise<void> {
   await db
     .updateTable('palisade_revisions')
     .set({ value: sql<number>`value + 1` })
-    .where('name', '=', KEYS_REVISION)
+    .where('name', '=', name)
     .execute();
+}
+
+async function readRevision(db: Kysely<StateDatabase>, name: string): Promise<number> {
+  const row = await db.selectFrom('palisade_revisions').select('value').where('name', '=', name).executeTakeFirst();
+  return row === undefined ? 0 : toNumber(row.value);
+}
+
+const POLICIES_REVISION = 'policies';
+
+class KyselyPolicyStore implements PolicyStore {
+  readonly #db: Kysely<StateDatabase>;
+  constructor(db: Kysely<StateDatabase>) {
+    this.#db = db;
+  }
+
+  async list(): Promise<StoredPolicy[]> {
+    const rows = await this.#db.selectFrom('palisade_policies').selectAll().orderBy('name').execute();
+    return rows.map((r) => ({ name: r.name, definition: JSON.parse(r.definition) as unknown, updatedAt: toNumber(r.updated_at) }));
+  }
+
+  async put(name: string, definition: unknown, at: number): Promise<void> {
+    const json = JSON.stringify(definition);
+    await this.#db.transaction().execute(async (trx) => {
+      await bumpRevision(trx, POLICIES_REVISION);
+      await trx
+        .insertInto('palisade_policies')
+        .values({ name, definition: json, updated_at: at })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ definition: json, updated_at: at }))
+        .execute();
+    });
+  }
+
+  async remove(name: string): Promise<boolean> {
+    return this.#db.transaction().execute(async (trx) => {
+      await bumpRevision(trx, POLICIES_REVISION);
+      const r = await trx.deleteFrom('palisade_policies').where('name', '=', name).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    });
+  }
+
+  revision(): Promise<number> {
+    return readRevision(this.#db, POLICIES_REVISION);
+  }
 }
 
 class KyselySettingsStore implements SettingsStore {
@@ -183,6 +243,7 @@ export async function createKyselyStateStore(
   let closed = false;
   return {
     keys: new KyselyKeyStore(db),
+    policies: new KyselyPolicyStore(db),
     settings: new KyselySettingsStore(db),
     async ping() {
       if (closed) return false;

@@ -20,6 +20,7 @@ export type { Config, ConfigProblem, LoadOptions } from './load.ts';
 export {
   policyConfig,
   policiesConfig,
+  inspectionConfig,
   policyRule,
   policyCondition,
   policyAction,
@@ -40,4 +41,8 @@ export type {
   PolicyConditionConfig,
   PolicyActionConfig,
   PolicyScopeSet,
+  InspectionConfig,
 } from './policy.ts';
+export type { DetectionConfig, LabelConfig, CustomTypeConfig } from './detection.ts';
+export type { InjectionConfig, InjectionThresholds, ShieldConfig } from './injection.ts';
+export type { AuditConfig } from './audit.ts';

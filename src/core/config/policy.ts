@@ -134,3 +134,32 @@ export type PolicyRuleConfig = z.output<typeof policyRule>;
 export type PolicyConditionConfig = z.output<typeof policyCondition>;
 export type PolicyActionConfig = z.output<typeof policyAction>;
 export type PolicyScopeSet = z.output<typeof scopeSet>;
+
+/** How the gateway inspects traffic (`inspection` in palisade.yaml). */
+export const inspectionConfig = z
+  .object({
+    stream: z
+      .object({
+        /**
+         * `window` (default): hold back `window` characters per text channel so redaction and blocks apply
+         * before any byte of a match is sent; `buffer`: inspect the whole answer, then send it; `audit-only`:
+         * send at once and record findings afterwards (never blocks or redacts a stream).
+         */
+        mode: z.enum(['window', 'buffer', 'audit-only']).default('window'),
+        window: z.number().int().min(16).max(65_536).default(256),
+      })
+      .strict()
+      .default({ mode: 'window', window: 256 }),
+    /**
+     * Findings of recently scanned segments, keyed by a keyed hash of the text (the text itself is not kept):
+     * conversations resend their whole history every turn, so most segments were scanned before. 0 disables.
+     */
+    scanCache: z.number().int().min(0).max(1_000_000).default(4096),
+    /** Request header that carries a justification for a block-with-override rule. */
+    overrideHeader: z.string().min(1).default('x-palisade-override-justification'),
+    /** Request header with sensitivity labels for the request's content. */
+    labelsHeader: z.string().min(1).default('x-palisade-labels'),
+  })
+  .strict();
+
+export type InspectionConfig = z.output<typeof inspectionConfig>;

@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { injectionConfig } from './injection.ts';
 import { auditConfig } from './audit.ts';
 import { detectionConfig } from './detection.ts';
+import { mcpConfig } from './mcp.ts';
 
 import { byteSize, cidr, duration, secretRef } from './primitives.ts';
+import { inspectionConfig, policiesConfig } from './policy.ts';
 
 export { byteSize, cidr, duration, secretRef };
 
@@ -265,6 +267,9 @@ export const configSchema = z
     injection: injectionConfig.default(() => injectionConfig.parse({})),
     audit: auditConfig.default(() => auditConfig.parse({})),
     detection: detectionConfig.default(() => detectionConfig.parse({})),
+    policies: policiesConfig,
+    inspection: inspectionConfig.default(() => inspectionConfig.parse({})),
+    mcp: mcpConfig.default(() => mcpConfig.parse({})),
   })
   .strict();
 
