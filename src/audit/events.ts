@@ -120,6 +120,13 @@ const toolInvocation = obj({
   ...base,
   recordType: z.literal('ToolInvocation'),
   resources: z.array(resource).max(64).default([]),
+  /** Canonical hash of the tool definition the call was made against (pinning). */
+  definitionHash: text.optional(),
+  /** UTF-8 bytes of the JSON arguments and result; never their text. */
+  argumentBytes: z.number().int().nonnegative().optional(),
+  resultBytes: z.number().int().nonnegative().optional(),
+  /** What Palisade decided: allowed, redacted, denied, quarantined, blocked-input, … */
+  decision: text.optional(),
   conversationId: text.optional(),
   latency: obj({ totalMs: z.number().nonnegative(), addedMs: z.number().nonnegative() }).optional(),
 });

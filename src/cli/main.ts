@@ -4,6 +4,7 @@ import { registerAuditCommand } from './commands/audit.ts';
 import { registerConfigCommand } from './commands/config.ts';
 import { registerHuntCommand } from './commands/hunt.ts';
 import { registerKeysCommand } from './commands/keys.ts';
+import { registerMcpCommand } from './commands/mcp.ts';
 import { registerPolicyCommand } from './commands/policy.ts';
 import { registerEdmCommand } from './commands/edm.ts';
 import { registerScanCommand } from './commands/scan.ts';
@@ -28,6 +29,7 @@ registerScanCommand(program);
 registerEdmCommand(program);
 registerAuditCommand(program);
 registerHuntCommand(program);
+registerMcpCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`palisade: ${(e as Error).message}`);

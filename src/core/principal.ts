@@ -19,4 +19,8 @@ export interface Principal {
   readonly clientAppId?: string;
   /** The configured issuer's name when authenticated with a token. */
   readonly issuer?: string;
+  /** A verified token's `aud` values (MCP checks that Palisade's own resource URI is among them). */
+  readonly tokenAudiences?: readonly string[];
+  /** A verified token's scopes (`scp` / `scope`). */
+  readonly tokenScopes?: readonly string[];
 }

@@ -6,6 +6,7 @@ import { applyRetention, openAuditLog, registerAuditMetrics, type AuditSystem } 
 import { createDetection, loadConfiguredEdm, type Detection } from '../detect/index.ts';
 import type { PolicyCatalog } from '../policy/index.ts';
 import { createInjectionDetector, loadInjectionModel } from '../detect/injection/index.ts';
+import { createMcpGateway, openSqliteMcpStateStore, toAuditEvent, type McpGateway } from '../mcp/index.ts';
 import { AuditAdapter } from './audit-adapter.ts';
 import { createPolicyCatalog } from './inspect/catalog.ts';
 import { Inspector } from './inspect/inspector.ts';
@@ -117,6 +118,35 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     );
     closers.unshift(() => router.close());
 
+    // The MCP front shares the gateway's authentication, detectors, policies and audit log.
+    const mcpState = openSqliteMcpStateStore(config.home);
+    closers.unshift(() => mcpState.close());
+    const mcpCreated = await createMcpGateway(config, {
+      authenticate: async (headers) => {
+        const r = await auth.authenticate(headers);
+        if (!r.ok) return r;
+        const p = r.value;
+        return {
+          ok: true,
+          value: {
+            principal: p,
+            ...(p.tokenAudiences !== undefined ? { audiences: p.tokenAudiences } : {}),
+            ...(p.tokenScopes !== undefined ? { scopes: p.tokenScopes } : {}),
+          },
+        };
+      },
+      inspect: (location, text, ctx) => Promise.resolve(inspector.inspectText(location, text, { principal: ctx.principal, server: ctx.server, tool: ctx.tool })),
+      record: (event) => {
+        audit.log.record(toAuditEvent(event)).catch(() => undefined);
+      },
+      state: mcpState,
+      clock,
+      logger,
+    });
+    if (!mcpCreated.ok) throw new Error(`MCP configuration: ${mcpCreated.error.join('; ')}`);
+    const mcp: McpGateway = mcpCreated.value;
+    closers.unshift(() => mcp.close());
+
     const app = buildServer({
       config,
       logger,
@@ -127,6 +157,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       metrics,
       storeReady: () => store.ping(),
       inspector,
+      mcp,
       audit: auditAdapter,
       admin: {
         policyAdmin: new PolicyAdmin(config.policies, store.policies, () => clock.now()),

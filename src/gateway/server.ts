@@ -54,6 +54,8 @@ export interface GatewayDeps {
   readonly inspector: Inspector;
   readonly audit: GatewayAudit;
   readonly admin: AdminDeps;
+  /** The MCP front: it answers its own routes and does its own authentication (RFC 9728 challenges). */
+  readonly mcp?: { register(app: FastifyInstance): void };
 }
 
 /** Everything the audit log needs to know about one model call; the audit adapter turns it into events. */
@@ -104,6 +106,11 @@ declare module 'fastify' {
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** Paths whose handlers authenticate callers themselves (the MCP front answers 401 with resource metadata). */
+function selfAuthenticated(path: string): boolean {
+  return path === '/mcp' || path.startsWith('/mcp/') || path.startsWith('/.well-known/oauth-protected-resource');
+}
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function dialectOf(url: string): WireDialect {
@@ -181,7 +188,7 @@ export function buildServer(deps: GatewayDeps): FastifyInstance {
       return sendError(reply, palisadeError('ip_denied', 'Requests from this network address are not allowed.'), state.dialect);
     }
     const path = url.split('?', 1)[0] ?? url;
-    if (PUBLIC_PATHS.has(path)) return;
+    if (PUBLIC_PATHS.has(path) || selfAuthenticated(path)) return;
     const auth = await deps.auth.authenticate(req.headers);
     if (!auth.ok) {
       metrics.denied(auth.error.code);
@@ -218,6 +225,7 @@ export function buildServer(deps: GatewayDeps): FastifyInstance {
   registerOperationalRoutes(app, deps);
   registerModelRoutes(app, deps);
   registerAdminRoutes(app, deps.admin);
+  deps.mcp?.register(app);
   return app;
 }
 

@@ -122,6 +122,8 @@ describe('OidcAuthenticator', () => {
         allowedModels: ['gpt-5*'],
         clientAppId: 'client-app',
         issuer: 'corp',
+        tokenAudiences: ['api://palisade'],
+        tokenScopes: ['access_as_user'],
       },
     });
     const rsaToken = await idp.sign(rsa, { preferred_username: 'alice@example.com' }, { aud: 'palisade-client' });

@@ -188,9 +188,14 @@ class IssuerVerifier {
       (config.agentClaimValue !== undefined && roles.includes(config.agentClaimValue));
     const name = stringClaim(payload, config.nameClaim) ?? stringClaim(payload, 'preferred_username') ?? stringClaim(payload, 'upn') ?? subject;
 
+    const audiences = typeof payload.aud === 'string' ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
+    const scopeClaim = payload['scp'] ?? payload['scope'];
+    const scopes = typeof scopeClaim === 'string' ? scopeClaim.split(' ').filter((x) => x !== '') : stringList(scopeClaim);
     return ok({
       id: `${config.name}:${subject}`,
       kind: appOnly ? 'agent' : 'user',
+      tokenAudiences: audiences,
+      tokenScopes: scopes,
       name,
       authMethod: 'jwt',
       roles,

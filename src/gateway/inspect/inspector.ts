@@ -279,6 +279,36 @@ export class Inspector {
     return { decision, findings, labels, ms: performance.now() - t0, body: out };
   }
 
+  /**
+   * Inspects one piece of MCP tool traffic: arguments (`tool-input`, written by the model) or a result
+   * (`tool-output`, where instructions are indirect injection). Same detectors and policies as prompts.
+   */
+  inspectText(
+    location: 'tool-input' | 'tool-output',
+    text: string,
+    ctx: { principal: Principal; server: string; tool: string; riskLevel?: RiskLevel },
+  ): { outcome: Decision['outcome']; text?: string; findings: Finding[]; tip?: string; decision: Decision } {
+    const probe: PolicyContext = { location, principal: ctx.principal, mcpServer: ctx.server, tool: ctx.tool, findings: [], labels: [] };
+    const policies = this.#deps.policies().filter((p) => policyApplies(p, probe));
+    if (policies.length === 0) return { outcome: 'allow', findings: [], decision: ALLOW };
+    const source: SegmentSource = location === 'tool-output' ? 'tool-result' : 'assistant';
+    const findings = [...this.#scan(text, source, this.#wanted(policies))];
+    const labels = this.#deps.labels.detect(text).map((l) => l.name);
+    const decision = evaluatePolicies(
+      policies,
+      { ...probe, findings, labels, ...(ctx.riskLevel !== undefined ? { riskLevel: ctx.riskLevel } : {}) },
+      this.#deps.catalog,
+    );
+    const redacted = decision.outcome === 'redact' ? new RedactionSession().apply(text, decision.redactions) : undefined;
+    return {
+      outcome: decision.outcome,
+      findings,
+      decision,
+      ...(redacted !== undefined ? { text: redacted } : {}),
+      ...(decision.tip !== undefined ? { tip: decision.tip } : {}),
+    };
+  }
+
   /** A guard for a streamed answer, or undefined when no policy applies and nothing needs restoring. */
   streamGuard(api: ClientApi, ctx: InspectionContext, session: RedactionSession): { guard: StreamGuard; decision: () => Decision; findings: () => FindingSummary[] } | undefined {
     const policies = this.#applicable('response', ctx);

@@ -1,0 +1,522 @@
+// The MCP gateway's engine, independent of HTTP: the upstream connections, the tool catalog with its pins
+// and poisoning scan, and the tools/call pipeline (integrity → Cedar → inspect arguments → approval →
+// upstream → inspect result → audit). The front (front.ts) and the stdio entry only adapt transports to it.
+import { McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { McpConfig } from '../core/config/mcp.ts';
+import { newId, type Finding, type Principal } from '../core/index.ts';
+import type { InjectionDetector } from '../detect/injection/index.ts';
+import { awaitApproval, requiresApproval } from './approvals.ts';
+import type { Authorizer, AuthzDecision } from './authz.ts';
+import { instructionsHash, toolHash, type ToolDefinition } from './canonical.ts';
+import { evaluatePin, type PinChange } from './pins.ts';
+import { definitionText, scanDefinition, type ForeignTool } from './poisoning.ts';
+import { INSTRUCTIONS_PIN, type PinStatus, type ToolPin } from './state.ts';
+import type { EventFinding, InspectLocation, McpDeps, ToolCallDecision } from './types.ts';
+import { Upstream } from './upstream.ts';
+
+/** Separates server and tool in namespaced names. Server names cannot contain it (config rejects `_`). */
+export const NAMESPACE_SEPARATOR = '__';
+
+/** JSON-RPC error codes Palisade answers with (implementation-defined range); `data.code` is the Palisade code. */
+export const MCP_ERROR = {
+  forbidden: -32010,
+  quarantined: -32011,
+  blocked: -32012,
+  approvalDenied: -32013,
+  unknownTool: -32602,
+  upstream: -32014,
+} as const;
+
+export interface CatalogTool {
+  readonly server: string;
+  /** The upstream's name. */
+  readonly name: string;
+  /** `server__name`. */
+  readonly qualified: string;
+  readonly tool: Tool;
+  readonly hash: string;
+  readonly status: PinStatus;
+  readonly reasons: readonly string[];
+  readonly signals: readonly string[];
+}
+
+export interface CallerInfo {
+  readonly principal: Principal;
+  readonly clientIp?: string;
+  readonly sessionId?: string;
+}
+
+interface ServerEntry {
+  readonly upstream: Upstream;
+  tools: Map<string, CatalogTool>;
+  /** The server's instructions pin is not approved: every tool of the server is refused. */
+  instructionsBlocked: boolean;
+  running: Promise<void> | undefined;
+  queued: Promise<void> | undefined;
+  listedGeneration: number;
+  /** The names the server offered at its last listing (for other servers' shadowing checks). */
+  offered: readonly string[];
+}
+
+export function toDefinition(tool: Tool): ToolDefinition {
+  return {
+    name: tool.name,
+    ...(tool.title !== undefined ? { title: tool.title } : {}),
+    ...(tool.description !== undefined ? { description: tool.description } : {}),
+    inputSchema: tool.inputSchema,
+    ...(tool.outputSchema !== undefined ? { outputSchema: tool.outputSchema } : {}),
+    ...(tool.annotations !== undefined ? { annotations: tool.annotations } : {}),
+  };
+}
+
+function utf8Bytes(value: unknown): number {
+  return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');
+}
+
+function refusal(code: number, palisadeCode: string, message: string, extra: Record<string, unknown> = {}): McpError {
+  return new McpError(code, message, { code: palisadeCode, ...extra });
+}
+
+export class McpEngine {
+  readonly #config: McpConfig;
+  readonly #deps: McpDeps;
+  readonly #authz: Authorizer;
+  readonly #detector: InjectionDetector;
+  readonly #servers = new Map<string, ServerEntry>();
+  readonly #listeners = new Set<(server: string) => void>();
+
+  constructor(config: McpConfig, deps: McpDeps, authz: Authorizer, detector: InjectionDetector) {
+    this.#config = config;
+    this.#deps = deps;
+    this.#authz = authz;
+    this.#detector = detector;
+    for (const server of config.servers) {
+      const entry: ServerEntry = {
+        upstream: new Upstream({
+          config: server,
+          logger: deps.logger,
+          clock: deps.clock,
+          onToolsChanged: () => {
+            this.#refreshAndNotify(server.name);
+          },
+          onReady: () => {
+            if (entry.listedGeneration !== 0) this.#refreshAndNotify(server.name);
+          },
+        }),
+        tools: new Map(),
+        instructionsBlocked: false,
+        running: undefined,
+        queued: undefined,
+        listedGeneration: 0,
+        offered: [],
+      };
+      this.#servers.set(server.name, entry);
+    }
+  }
+
+  get serverNames(): readonly string[] {
+    return [...this.#servers.keys()];
+  }
+
+  get authorizer(): Authorizer {
+    return this.#authz;
+  }
+
+  hasServer(name: string): boolean {
+    return this.#servers.has(name);
+  }
+
+  upstream(name: string): Upstream | undefined {
+    return this.#servers.get(name)?.upstream;
+  }
+
+  /** Called with a server name whenever its visible catalog may have changed (fronts send list_changed). */
+  onCatalogChange(listener: (server: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Connects every upstream and registers its tools; a server that cannot start is logged and retried. */
+  async start(): Promise<void> {
+    // List every server first, then judge the definitions one server at a time: a shadowing reference to
+    // another server's tool can only be seen once that server's names are known. Each server's evaluation
+    // is its `running` refresh, so a list_changed arriving meanwhile is judged after it, never before.
+    const listed = [...this.#servers.entries()].map(([name, entry]) => ({
+      name,
+      entry,
+      tools: entry.upstream.listTools().then((tools) => {
+        entry.offered = tools.map((t) => t.name);
+        return tools;
+      }),
+    }));
+    let previous: Promise<unknown> = Promise.allSettled(listed.map((l) => l.tools));
+    for (const l of listed) {
+      const run = previous.then(async () => {
+        let tools: Tool[];
+        try {
+          tools = await l.tools;
+        } catch (e) {
+          this.#deps.logger.warn({ mcpServer: l.name, error: (e as Error).message }, 'mcp server not available at start');
+          return;
+        }
+        await this.#evaluate(l.name, l.entry, tools);
+      });
+      this.#track(l.entry, run);
+      previous = run;
+    }
+    await previous;
+  }
+
+  #track(entry: ServerEntry, run: Promise<void>): void {
+    const tracked = run.finally(() => {
+      if (entry.running === tracked) entry.running = undefined;
+    });
+    // Callers see the failure through `run`; the tracked copy only orders later refreshes.
+    tracked.catch(() => undefined);
+    entry.running = tracked;
+  }
+
+  #refreshAndNotify(name: string): void {
+    this.refresh(name).then(
+      () => {
+        for (const l of this.#listeners) l(name);
+      },
+      (e: unknown) => {
+        this.#deps.logger.warn({ mcpServer: name, error: (e as Error).message }, 'mcp tool list refresh failed');
+      },
+    );
+  }
+
+  /**
+   * Re-lists a server's tools and re-decides every pin. One refresh runs at a time per server; callers
+   * arriving while one runs share the single refresh queued after it, so each sees a listing that started
+   * after its own request.
+   */
+  refresh(name: string): Promise<void> {
+    const entry = this.#servers.get(name);
+    if (entry === undefined) return Promise.resolve();
+    if (entry.queued !== undefined) return entry.queued;
+    const before = entry.running ?? Promise.resolve();
+    const queued = before
+      .catch(() => undefined)
+      .then(() => {
+        entry.queued = undefined;
+        const run = this.#refresh(name, entry);
+        this.#track(entry, run);
+        return run;
+      });
+    entry.queued = queued;
+    return queued;
+  }
+
+  #foreignTools(except: string): ForeignTool[] {
+    const out: ForeignTool[] = [];
+    for (const [server, entry] of this.#servers) {
+      if (server === except) continue;
+      for (const t of entry.offered) out.push({ server, name: t });
+    }
+    return out;
+  }
+
+  async #refresh(name: string, entry: ServerEntry): Promise<void> {
+    const tools = await entry.upstream.listTools();
+    entry.offered = tools.map((t) => t.name);
+    await this.#evaluate(name, entry, tools);
+  }
+
+  async #evaluate(name: string, entry: ServerEntry, tools: readonly Tool[]): Promise<void> {
+    const now = this.#deps.clock.now();
+    const stored = new Map((await this.#deps.state.listPins(name)).map((p) => [p.tool, p]));
+    const firstRegistration = stored.size === 0;
+    const settings = { trustOnFirstUse: this.#config.pinning.trustOnFirstUse, poisoningAction: this.#config.poisoning.action };
+    const foreign = this.#foreignTools(name);
+    const ownNames = new Set(tools.map((t) => t.name));
+    const changes: PinChange[] = [];
+
+    const instructions = entry.upstream.instructions;
+    const instrDef: ToolDefinition = { name: INSTRUCTIONS_PIN, description: instructions ?? '', inputSchema: {} };
+    const instrReport = scanDefinition(instructions ?? '', this.#detector, this.#config.poisoning.minScore, foreign, ownNames);
+    const instrChange = evaluatePin(stored.get(INSTRUCTIONS_PIN), name, instrDef, instructionsHash(instructions), instrReport.signals, firstRegistration, settings, now);
+    changes.push(instrChange);
+    entry.instructionsBlocked = instrChange.pin.status !== 'approved';
+
+    const next = new Map<string, CatalogTool>();
+    for (const tool of tools) {
+      const def = toDefinition(tool);
+      const hash = toolHash(def);
+      const report = scanDefinition(definitionText(def), this.#detector, this.#config.poisoning.minScore, foreign, ownNames);
+      const change = evaluatePin(stored.get(tool.name), name, def, hash, report.signals, firstRegistration, settings, now);
+      changes.push(change);
+      next.set(tool.name, {
+        server: name,
+        name: tool.name,
+        qualified: `${name}${NAMESPACE_SEPARATOR}${tool.name}`,
+        tool,
+        hash,
+        status: change.pin.status,
+        reasons: change.pin.reasons,
+        signals: change.pin.signals,
+      });
+    }
+    for (const change of changes) {
+      const before = stored.get(change.pin.tool);
+      if (before === undefined || before.currentHash !== change.pin.currentHash || before.status !== change.pin.status || before.approvedHash !== change.pin.approvedHash) {
+        await this.#deps.state.putPin(change.pin);
+      }
+      if (change.change !== undefined) this.#recordIntegrity(change.pin, change.change, before);
+    }
+    entry.tools = next;
+    entry.listedGeneration = entry.upstream.generation;
+  }
+
+  #recordIntegrity(pin: ToolPin, change: NonNullable<PinChange['change']>, before: ToolPin | undefined): void {
+    const level = change === 'pinned' ? 'info' : 'warn';
+    this.#deps.logger[level]({ mcpServer: pin.server, tool: pin.tool, change, reasons: pin.reasons, signals: pin.signals }, 'mcp tool definition');
+    this.#safeRecord({
+      recordType: 'ToolIntegrity',
+      id: newId('mcpint'),
+      time: this.#deps.clock.now(),
+      server: pin.server,
+      tool: pin.tool,
+      change,
+      reasons: pin.reasons,
+      signals: pin.signals,
+      definitionHash: pin.currentHash,
+      ...(before?.approvedHash !== undefined && before.approvedHash !== pin.currentHash ? { previousHash: before.approvedHash } : {}),
+    });
+  }
+
+  #safeRecord(event: Parameters<McpDeps['record']>[0]): void {
+    try {
+      this.#deps.record(event);
+    } catch (e) {
+      this.#deps.logger.error({ error: (e as Error).message, recordType: event.recordType }, 'mcp audit record failed');
+    }
+  }
+
+  /** The whole catalog with pin states (admin views). */
+  catalog(): CatalogTool[] {
+    return [...this.#servers.values()].flatMap((e) => [...e.tools.values()]);
+  }
+
+  authorize(caller: CallerInfo, t: CatalogTool, args: Readonly<Record<string, unknown>> | undefined, listing: boolean): AuthzDecision {
+    const risk = this.#deps.riskLevelOf?.(caller.principal);
+    return this.#authz.authorize({
+      principal: caller.principal,
+      action: 'call_tool',
+      resource: { server: t.server, name: t.qualified, annotations: (t.tool.annotations ?? {}) },
+      ...(args !== undefined ? { arguments: args } : {}),
+      ...(caller.clientIp !== undefined ? { clientIp: caller.clientIp } : {}),
+      ...(risk !== undefined ? { riskLevel: risk } : {}),
+      listing,
+      now: this.#deps.clock.now(),
+    });
+  }
+
+  /** What `tools/list` shows: approved tools the caller may call, from servers that are up. */
+  async listTools(caller: CallerInfo, servers: readonly string[]): Promise<CatalogTool[]> {
+    await Promise.all(
+      servers.map((s) =>
+        this.refresh(s).catch((e: unknown) => {
+          this.#deps.logger.warn({ mcpServer: s, error: (e as Error).message }, 'mcp tool list failed');
+        }),
+      ),
+    );
+    const out: CatalogTool[] = [];
+    for (const s of servers) {
+      const entry = this.#servers.get(s);
+      if (entry === undefined || entry.instructionsBlocked) continue;
+      for (const t of entry.tools.values()) {
+        if (t.status !== 'approved') continue;
+        if (this.authorize(caller, t, undefined, true).allowed) out.push(t);
+      }
+    }
+    return out;
+  }
+
+  async #lookup(server: string, tool: string): Promise<{ entry: ServerEntry; tool: CatalogTool } | undefined> {
+    const entry = this.#servers.get(server);
+    if (entry === undefined) return undefined;
+    let t = entry.tools.get(tool);
+    if (t === undefined || t.status !== 'approved' || entry.instructionsBlocked || entry.listedGeneration !== entry.upstream.generation) {
+      // Unknown, not approved (an admin may just have approved it from the CLI), or the server restarted.
+      // Refusals cost a re-list; approved calls, the hot path, never touch the upstream's list.
+      await this.refresh(server);
+      t = entry.tools.get(tool);
+    }
+    return t === undefined ? undefined : { entry, tool: t };
+  }
+
+  /** The tools/call pipeline. Throws McpError for refusals (the SDK turns them into JSON-RPC errors). */
+  async callTool(caller: CallerInfo, server: string, toolName: string, rawArgs: Record<string, unknown> | undefined, signal?: AbortSignal): Promise<CallToolResult> {
+    const started = performance.now();
+    let args = rawArgs ?? {};
+    const argumentBytes = utf8Bytes(args);
+    const findings: EventFinding[] = [];
+    const qualified = `${server}${NAMESPACE_SEPARATOR}${toolName}`;
+    const known: { definitionHash?: string } = {};
+    let upstreamMs: number | undefined;
+    let approvalId: string | undefined;
+    const record = (decision: ToolCallDecision, resultBytes: number, reason?: string): void => {
+      this.#safeRecord({
+        recordType: 'ToolInvocation',
+        id: newId('mcpcall'),
+        time: this.#deps.clock.now(),
+        caller: { id: caller.principal.id, kind: caller.principal.kind, name: caller.principal.name, groups: caller.principal.groups },
+        ...(caller.clientIp !== undefined ? { clientIp: caller.clientIp } : {}),
+        ...(caller.sessionId !== undefined ? { sessionId: caller.sessionId } : {}),
+        server,
+        tool: toolName,
+        ...(known.definitionHash !== undefined ? { definitionHash: known.definitionHash } : {}),
+        argumentBytes,
+        resultBytes,
+        findings,
+        decision,
+        ...(reason !== undefined ? { reason } : {}),
+        ...(approvalId !== undefined ? { approvalId } : {}),
+        latencyMs: performance.now() - started,
+        ...(upstreamMs !== undefined ? { upstreamMs } : {}),
+      });
+    };
+
+    const found = await this.#lookup(server, toolName);
+    if (found === undefined) {
+      record('unknown-tool', 0);
+      throw refusal(MCP_ERROR.unknownTool, 'not_found', `Unknown tool: ${qualified}`);
+    }
+    const { entry, tool } = found;
+    known.definitionHash = tool.hash;
+    if (tool.status !== 'approved' || entry.instructionsBlocked) {
+      const reasons = entry.instructionsBlocked ? ['server-instructions-changed'] : tool.reasons;
+      record('quarantined', 0, reasons.join(','));
+      throw refusal(
+        MCP_ERROR.quarantined,
+        'tool_quarantined',
+        `Tool ${qualified} is quarantined by Palisade (${reasons.join(', ')}): its definition is not approved. An administrator must review it with "palisade mcp tools diff ${server} ${toolName}" and approve it.`,
+        { reasons },
+      );
+    }
+
+    const decision = this.authorize(caller, tool, args, false);
+    if (!decision.allowed) {
+      record('denied', 0, decision.reasons.length > 0 ? decision.reasons.join(',') : 'no-permit');
+      throw refusal(MCP_ERROR.forbidden, 'forbidden', `Palisade policy does not allow ${caller.principal.name} to call ${qualified}.`);
+    }
+
+    const ctx = { principal: caller.principal, server, tool: qualified, ...(caller.sessionId !== undefined ? { sessionId: caller.sessionId } : {}) };
+    const input = await this.#deps.inspect('tool-input', JSON.stringify(args), ctx);
+    findings.push(...eventFindings(input.findings, 'tool-input'));
+    if (input.outcome === 'block' || input.outcome === 'block-with-override') {
+      record('blocked-input', 0, 'policy');
+      throw refusal(MCP_ERROR.blocked, 'blocked', `Palisade blocked the arguments of ${qualified}.${input.tip !== undefined ? ` ${input.tip}` : ''}`);
+    }
+    let redacted = false;
+    if (input.outcome === 'redact' && input.text !== undefined) {
+      const parsed = parseObject(input.text);
+      if (parsed === undefined) {
+        // A redaction that broke the JSON cannot be sent; refusing is the safe side.
+        record('blocked-input', 0, 'redaction-broke-arguments');
+        throw refusal(MCP_ERROR.blocked, 'blocked', `Palisade blocked the arguments of ${qualified}: they carry data that must be redacted.`);
+      }
+      args = parsed;
+      redacted = true;
+    }
+
+    if (requiresApproval(this.#config.approvals, qualified)) {
+      const outcome = await awaitApproval(this.#deps.state, this.#config.approvals, this.#deps.clock, { principal: caller.principal, server, tool: toolName, args }, signal);
+      approvalId = outcome.id;
+      if (outcome.status !== 'approved') {
+        record(outcome.status === 'expired' ? 'approval-expired' : 'approval-denied', 0, outcome.status);
+        throw refusal(MCP_ERROR.approvalDenied, 'approval_denied', `The call to ${qualified} was not approved (${outcome.status}; request ${outcome.id}).`, { approvalId: outcome.id });
+      }
+    }
+
+    let result: CallToolResult;
+    const upstreamStart = performance.now();
+    try {
+      result = await entry.upstream.callTool(toolName, args, signal);
+    } catch (e) {
+      upstreamMs = performance.now() - upstreamStart;
+      if (e instanceof McpError) {
+        record('upstream-error', 0, `upstream-${e.code}`);
+        throw e;
+      }
+      record('upstream-error', 0, 'unavailable');
+      throw refusal(MCP_ERROR.upstream, 'upstream_unavailable', `MCP server ${server} is not available.`);
+    }
+    upstreamMs = performance.now() - upstreamStart;
+
+    const inspected = await this.#inspectResult(result, ctx, findings);
+    if (inspected.blocked) {
+      const blocked: CallToolResult = {
+        content: [{ type: 'text', text: `Palisade blocked the result of ${qualified}.${inspected.tip !== undefined ? ` ${inspected.tip}` : ''}` }],
+        isError: true,
+      };
+      record('blocked-output', utf8Bytes(result), 'policy');
+      return blocked;
+    }
+    record(redacted || inspected.redacted ? 'redacted' : 'allowed', utf8Bytes(result));
+    return inspected.result;
+  }
+
+  async #inspectResult(
+    result: CallToolResult,
+    ctx: { principal: Principal; server: string; tool: string; sessionId?: string },
+    findings: EventFinding[],
+  ): Promise<{ result: CallToolResult; blocked: boolean; redacted: boolean; tip?: string }> {
+    const texts: { get: () => string; set: (s: string) => void }[] = [];
+    const content = result.content.map((c) => ({ ...c }));
+    for (const item of content) {
+      if (item.type === 'text') texts.push({ get: () => item.text, set: (s) => (item.text = s) });
+      else if (item.type === 'resource' && 'text' in item.resource && typeof item.resource.text === 'string') {
+        const resource = { ...item.resource, text: item.resource.text };
+        item.resource = resource;
+        texts.push({ get: () => resource.text, set: (s) => (resource.text = s) });
+      }
+    }
+    let structured = result.structuredContent;
+    if (structured !== undefined) {
+      texts.push({
+        get: () => JSON.stringify(structured),
+        set: (s) => {
+          structured = parseObject(s) ?? { redacted: true };
+        },
+      });
+    }
+    const verdicts = await Promise.all(texts.map((t) => this.#deps.inspect('tool-output', t.get(), ctx)));
+    let redacted = false;
+    let tip: string | undefined;
+    let blocked = false;
+    verdicts.forEach((v, i) => {
+      findings.push(...eventFindings(v.findings, 'tool-output'));
+      if (v.outcome === 'block' || v.outcome === 'block-with-override') {
+        blocked = true;
+        tip ??= v.tip;
+      } else if (v.outcome === 'redact' && v.text !== undefined) {
+        texts[i]?.set(v.text);
+        redacted = true;
+      }
+    });
+    const out: CallToolResult = { ...result, content };
+    if (structured !== undefined) out.structuredContent = structured;
+    return { result: out, blocked, redacted, ...(tip !== undefined ? { tip } : {}) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#servers.values()].map((e) => e.upstream.close()));
+    this.#authz.close();
+  }
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function eventFindings(list: readonly Finding[], location: InspectLocation): EventFinding[] {
+  return list.map((f) => ({ type: f.type, detector: f.detector, confidence: f.confidence, location }));
+}
