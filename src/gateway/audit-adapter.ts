@@ -8,6 +8,7 @@ import { newId, type Principal } from '../core/index.ts';
 import type { AuditSystem } from '../audit/index.ts';
 import type { Decision, Outcome } from '../policy/index.ts';
 import { extractRequest, extractResponse } from './inspect/segments.ts';
+import type { AlertDispatcher } from './alerts.ts';
 import type { GatewayAudit, InteractionRecord } from './server.ts';
 
 type MatchAction = 'allow' | 'audit' | 'redact' | 'block' | 'require-approval' | 'override';
@@ -43,10 +44,12 @@ function matchesOf(decision: Decision | undefined) {
 export class AuditAdapter implements GatewayAudit {
   readonly #audit: AuditSystem;
   readonly #logger: Logger;
+  readonly #alerts: AlertDispatcher | undefined;
 
-  constructor(audit: AuditSystem, logger: Logger) {
+  constructor(audit: AuditSystem, logger: Logger, alerts?: AlertDispatcher) {
     this.#audit = audit;
     this.#logger = logger;
+    this.#alerts = alerts;
   }
 
   #record(event: Record<string, unknown>): void {
@@ -101,6 +104,20 @@ export class AuditAdapter implements GatewayAudit {
       );
     } else {
       this.#record(event);
+    }
+    if (this.#alerts?.enabled === true) {
+      for (const [location, inspection] of [['prompt', r.prompt], ['response', r.response]] as const) {
+        const d = inspection?.decision;
+        if (d === undefined || d.alerts.length === 0) continue;
+        this.#alerts.dispatch(d.alerts, {
+          subjectId: id,
+          principal: r.principal,
+          location,
+          target: r.model,
+          outcome: r.outcome,
+          findings: (inspection?.findings ?? []).map((f) => ({ type: f.type, count: f.count })),
+        });
+      }
     }
     for (const d of decisions) {
       if (d === undefined) continue;

@@ -7,6 +7,7 @@ import { createDetection, loadConfiguredEdm, type Detection } from '../detect/in
 import type { PolicyCatalog } from '../policy/index.ts';
 import { createInjectionDetector, loadInjectionModel } from '../detect/injection/index.ts';
 import { createMcpGateway, openSqliteMcpStateStore, toAuditEvent, type McpGateway } from '../mcp/index.ts';
+import { AlertDispatcher } from './alerts.ts';
 import { AuditAdapter } from './audit-adapter.ts';
 import { createPolicyCatalog } from './inspect/catalog.ts';
 import { Inspector } from './inspect/inspector.ts';
@@ -94,9 +95,12 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     const audit = opened.value;
     closers.unshift(() => audit.close());
 
-    const auditAdapter = new AuditAdapter(audit, logger);
+    const alerts = new AlertDispatcher(config.alerts);
+    closers.unshift(() => alerts.close());
+    const auditAdapter = new AuditAdapter(audit, logger, alerts);
     const metrics = new GatewayMetrics({ defaultMetrics: opts.processMetrics ?? true });
     registerAuditMetrics(metrics.registry, { log: audit.log, exporters: audit.exporters });
+    metrics.observeAlerts(() => alerts.stats());
     // Retention runs hourly (and once shortly after start); a failure is logged and retried next time.
     const retain = () => {
       applyRetention(audit.store, audit.signer, config.audit.retention, clock.now()).catch((e: unknown) =>
@@ -135,7 +139,22 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
           },
         };
       },
-      inspect: (location, text, ctx) => Promise.resolve(inspector.inspectText(location, text, { principal: ctx.principal, server: ctx.server, tool: ctx.tool })),
+      inspect: (location, text, ctx) => {
+        const r = inspector.inspectText(location, text, { principal: ctx.principal, server: ctx.server, tool: ctx.tool });
+        if (r.decision.alerts.length > 0) {
+          const counts = new Map<string, number>();
+          for (const f of r.findings) counts.set(f.type, (counts.get(f.type) ?? 0) + 1);
+          alerts.dispatch(r.decision.alerts, {
+            subjectId: ctx.sessionId ?? 'mcp',
+            principal: ctx.principal,
+            location,
+            target: ctx.tool,
+            outcome: r.outcome,
+            findings: [...counts].map(([type, count]) => ({ type, count })),
+          });
+        }
+        return Promise.resolve(r);
+      },
       record: (event) => {
         audit.log.record(toAuditEvent(event)).catch(() => undefined);
       },

@@ -90,6 +90,25 @@ export class GatewayMetrics {
     this.#breaker.set({ upstream }, BREAKER_VALUE[state]);
   }
 
+  /** Alert delivery counters, read from the dispatcher at scrape time. */
+  observeAlerts(stats: () => { sent: number; dropped: number; failures: number }): void {
+    const registers = [this.registry];
+    for (const [key, help] of [
+      ['sent', 'Policy alerts delivered to webhooks'],
+      ['dropped', 'Policy alerts dropped because a webhook backlog was full'],
+      ['failures', 'Failed alert webhook deliveries (retried)'],
+    ] as const) {
+      new Gauge({
+        name: `palisade_alerts_${key}_total`,
+        help,
+        registers,
+        collect() {
+          this.set(stats()[key]);
+        },
+      });
+    }
+  }
+
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }

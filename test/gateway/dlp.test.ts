@@ -1,5 +1,6 @@
 // Data protection end to end: the official SDKs through Palisade, with the echoing mock backend (and a
 // recording echo backend where the test must see what the backend received).
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
@@ -174,5 +175,50 @@ describe('reversible tokenization', () => {
     expect(received.at(-1)).toContain('[US_SSN_1]');
     expect(received.at(-1)).not.toContain(SSN);
     expect(res.choices[0]?.message.content).toBe(`You said: My SSN is ${SSN}.`);
+  });
+});
+
+describe('policy alerts', () => {
+  it('are sent to the webhook, HMAC-signed, retried after a failure, and never carry content', async () => {
+    const received: { body: string; signature: string | undefined; timestamp: string | undefined }[] = [];
+    let calls = 0;
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        calls++;
+        if (calls === 1) return res.writeHead(503).end();
+        received.push({ body, signature: req.headers['x-palisade-signature'] as string | undefined, timestamp: req.headers['x-palisade-timestamp'] as string | undefined });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (hook.address() as AddressInfo).port;
+      const g = await startTestGateway(
+        {
+          alerts: { webhooks: [{ url: `http://127.0.0.1:${port}/alerts`, secret: '${env:ALERT_SECRET}', minSeverity: 'medium' }] },
+          policies: [{ name: 'alert-cards', locations: ['prompt'], rules: [{ name: 'cards', conditions: [{ sit: { types: ['CREDIT_CARD'] } }], actions: [{ alert: { severity: 'high' } }] }] }],
+        },
+        { env: { ALERT_SECRET: 'hook-secret' } },
+      );
+      started.push(g);
+      await ask(g, `card ${CARD}`);
+      for (const until = Date.now() + 5000; received.length === 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+      expect(calls).toBeGreaterThanOrEqual(2);
+      const [first] = received;
+      expect(first?.signature).toBe(`sha256=${createHmac('sha256', 'hook-secret').update(`${first?.timestamp}.${first?.body}`).digest('hex')}`);
+      const alert = (JSON.parse(first?.body ?? '{}') as { alerts: Record<string, unknown>[] }).alerts[0];
+      expect(alert).toMatchObject({ severity: 'high', policy: 'alert-cards', rule: 'cards', location: 'prompt', findings: [{ type: 'CREDIT_CARD', count: 1 }] });
+      expect(first?.body).not.toContain('4111');
+      let metrics = '';
+      for (const until = Date.now() + 2000; !/palisade_alerts_sent_total 1/.test(metrics) && Date.now() < until; ) {
+        metrics = await (await fetch(`${g.url}/metrics`)).text();
+      }
+      expect(metrics).toMatch(/palisade_alerts_sent_total 1/);
+      expect(metrics).toMatch(/palisade_alerts_failures_total 1/);
+    } finally {
+      hook.close();
+    }
   });
 });

@@ -21,6 +21,7 @@ export {
   policyConfig,
   policiesConfig,
   inspectionConfig,
+  alertsConfig,
   policyRule,
   policyCondition,
   policyAction,
@@ -42,6 +43,7 @@ export type {
   PolicyActionConfig,
   PolicyScopeSet,
   InspectionConfig,
+  AlertsConfig,
 } from './policy.ts';
 export type { DetectionConfig, LabelConfig, CustomTypeConfig } from './detection.ts';
 export type { InjectionConfig, InjectionThresholds, ShieldConfig } from './injection.ts';

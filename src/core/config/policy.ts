@@ -1,5 +1,6 @@
 // The `policies` section of palisade.yaml: DLP policies for prompts, responses and tool traffic.
 import { z } from 'zod';
+import { duration, secretRef } from './primitives.ts';
 
 export const POLICY_LOCATIONS = ['prompt', 'response', 'tool-input', 'tool-output', 'scan-api'] as const;
 export type PolicyLocation = (typeof POLICY_LOCATIONS)[number];
@@ -163,3 +164,28 @@ export const inspectionConfig = z
   .strict();
 
 export type InspectionConfig = z.output<typeof inspectionConfig>;
+
+/** Where policy alerts go (`alerts` in palisade.yaml): webhooks, HMAC-signed, batched, retried. */
+export const alertsConfig = z
+  .object({
+    webhooks: z
+      .array(
+        z
+          .object({
+            url: z.url(),
+            /** HMAC-SHA256 key for the `x-palisade-signature` header, by reference. */
+            secret: secretRef.optional(),
+            minSeverity: z.enum(ALERT_SEVERITIES).default('low'),
+            /** Also send alerts of rules in simulate mode. */
+            includeSimulated: z.boolean().default(false),
+            timeout: duration.default(10_000),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** Alerts kept per webhook while it is unreachable; older ones are dropped (and counted in /metrics). */
+    maxBacklog: z.number().int().min(1).max(1_000_000).default(10_000),
+  })
+  .strict();
+
+export type AlertsConfig = z.output<typeof alertsConfig>;

@@ -6,7 +6,7 @@ import { detectionConfig } from './detection.ts';
 import { mcpConfig } from './mcp.ts';
 
 import { byteSize, cidr, duration, secretRef } from './primitives.ts';
-import { inspectionConfig, policiesConfig } from './policy.ts';
+import { alertsConfig, inspectionConfig, policiesConfig } from './policy.ts';
 
 export { byteSize, cidr, duration, secretRef };
 
@@ -269,6 +269,7 @@ export const configSchema = z
     detection: detectionConfig.default(() => detectionConfig.parse({})),
     policies: policiesConfig,
     inspection: inspectionConfig.default(() => inspectionConfig.parse({})),
+    alerts: alertsConfig.default(() => alertsConfig.parse({})),
     mcp: mcpConfig.default(() => mcpConfig.parse({})),
   })
   .strict();
