@@ -187,7 +187,10 @@ describe('policy alerts', () => {
       req.on('data', (d: Buffer) => (body += d.toString()));
       req.on('end', () => {
         calls++;
-        if (calls === 1) return res.writeHead(503).end();
+        if (calls === 1) {
+          res.writeHead(503).end();
+          return;
+        }
         received.push({ body, signature: req.headers['x-palisade-signature'] as string | undefined, timestamp: req.headers['x-palisade-timestamp'] as string | undefined });
         res.writeHead(204).end();
       });
