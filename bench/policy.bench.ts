@@ -2,16 +2,17 @@
 // "Detect sensitive info", "Never send credentials" and "Detect risky AI usage" templates enforced on
 // prompts and responses; streaming and not.
 //   npm run bench:policy   (BENCH_DURATION=10 s per throughput run, BENCH_LATENCY_REQUESTS=3000)
-import { chatBody, child, latency, table, throughput } from './support/harness.ts';
+import { buildDist, chatBody, child, LOAD_GENERATOR, latency, table, throughput } from './support/harness.ts';
 
 const DURATION = Number(process.env['BENCH_DURATION'] ?? 10);
 const N = Number(process.env['BENCH_LATENCY_REQUESTS'] ?? 3000);
 const TEMPLATES = 'detect-sensitive-info,never-send-credentials,detect-risky-ai-usage';
 
+buildDist();
 const upstream = await child('../support/instant-upstream.ts');
 const port = String(upstream.info['port']);
-const plain = await child('../support/palisade-server.ts', [port]);
-const guarded = await child('../support/palisade-server.ts', [port], { PALISADE_BENCH_TEMPLATES: TEMPLATES, PALISADE_BENCH_ALL_LOCATIONS: '1' });
+const plain = await child('../support/palisade-server.mjs', [port]);
+const guarded = await child('../support/palisade-server.mjs', [port], { PALISADE_BENCH_TEMPLATES: TEMPLATES, PALISADE_BENCH_ALL_LOCATIONS: '1' });
 const a = { url: `http://127.0.0.1:${String(plain.info['port'])}`, key: String(plain.info['key']) };
 const b = { url: `http://127.0.0.1:${String(guarded.info['port'])}`, key: String(guarded.info['key']) };
 
@@ -35,7 +36,7 @@ try {
       stream ? `${la.ttfb50.toFixed(3)} → ${lb.ttfb50.toFixed(3)} (+${(lb.ttfb50 - la.ttfb50).toFixed(3)})` : '-',
     ]);
   }
-  console.log(`\nPolicy benchmark: 1.3 KB chat prompt; (b) = ${TEMPLATES} enforced on prompts and responses`);
+  console.log(`\nPolicy benchmark: 1.3 KB chat prompt; (b) = ${TEMPLATES} enforced on prompts and responses; load generator ${LOAD_GENERATOR}`);
   console.log(table(['mode', '(a) req/s @32', '(b) req/s @32', 'ratio', '(a) p50/p99 ms @1', '(b) p50/p99 ms @1', 'time to first byte p50 ms'], rows));
   console.log('Targets: ratio ≥ 0.8; added time to first streamed byte ≤ 1 ms at p50');
 } finally {

@@ -1,7 +1,9 @@
 // Shared pieces of the HTTP benchmarks: child processes for the upstream and Palisade, an autocannon
 // throughput run, and a precise sequential latency run (autocannon rounds latencies to milliseconds).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -9,8 +11,21 @@ import { Client } from 'undici';
 
 const runTs = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
 
+/**
+ * Palisade is measured as it is deployed: compiled to dist/ (`npm run build`), not through the TypeScript
+ * loader the development commands use (which costs memory, not speed).
+ */
+export function buildDist(): void {
+  const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
+  const r = spawnSync(process.execPath, [tsc, '-p', fileURLToPath(new URL('../../tsconfig.build.json', import.meta.url))], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm run build failed');
+}
+
+/** Starts a helper process (`.ts` through tsx, `.mjs` with plain node) that prints one JSON line when ready. */
 export function child(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ proc: ChildProcess; info: Record<string, unknown> }> {
-  const proc = spawn(process.execPath, [runTs, fileURLToPath(new URL(script, import.meta.url)), ...args], {
+  const path = fileURLToPath(new URL(script, import.meta.url));
+  const argv = script.endsWith('.mjs') ? [path, ...args] : [runTs, path, ...args];
+  const proc = spawn(process.execPath, argv, {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });
@@ -26,7 +41,32 @@ export const PROMPT = 'Summarise the following meeting notes for the leadership 
 export const chatBody = (stream: boolean, prompt = PROMPT) =>
   JSON.stringify({ model: 'bench-model', messages: [{ role: 'system', content: 'You are concise.' }, { role: 'user', content: prompt }], stream });
 
+function hasWrk(): boolean {
+  return spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
+}
+
+/** The load generator: wrk when installed (a C program, so it takes less of the shared CPU), else autocannon. */
+export const LOAD_GENERATOR = process.env['BENCH_LOADGEN'] ?? (hasWrk() ? 'wrk' : 'autocannon');
+
+function wrkThroughput(url: string, key: string | undefined, body: string, connections: number, duration: number): number {
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-wrk-'));
+  const script = join(dir, 'post.lua');
+  const lua = [
+    'wrk.method = "POST"',
+    'wrk.headers["Content-Type"] = "application/json"',
+    ...(key ? [`wrk.headers["Authorization"] = "Bearer ${key}"`] : []),
+    `wrk.body = ${JSON.stringify(body)}`,
+  ].join('\n');
+  writeFileSync(script, lua);
+  const r = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '-s', script, `${url}/v1/chat/completions`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`wrk failed: ${r.stderr}`);
+  const bad = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)?.[1] ?? '0';
+  if (Number(bad) > 0 || /Socket errors/.test(r.stdout)) throw new Error(`failed requests against ${url}: ${r.stdout}`);
+  return Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1] ?? NaN);
+}
+
 export async function throughput(url: string, key: string | undefined, body: string, connections: number, duration: number): Promise<number> {
+  if (LOAD_GENERATOR === 'wrk') return wrkThroughput(url, key, body, connections, duration);
   const result = await autocannon({
     url: `${url}/v1/chat/completions`,
     method: 'POST',

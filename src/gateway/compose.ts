@@ -6,7 +6,7 @@ import { applyRetention, openAuditLog, registerAuditMetrics, type AuditSystem } 
 import { createDetection, loadConfiguredEdm, type Detection } from '../detect/index.ts';
 import type { PolicyCatalog } from '../policy/index.ts';
 import { createInjectionDetector, loadInjectionModel } from '../detect/injection/index.ts';
-import { createMcpGateway, openSqliteMcpStateStore, toAuditEvent, type McpGateway } from '../mcp/index.ts';
+import type { McpGateway } from '../mcp/index.ts';
 import { AlertDispatcher } from './alerts.ts';
 import { AuditAdapter } from './audit-adapter.ts';
 import { createPolicyCatalog } from './inspect/catalog.ts';
@@ -122,49 +122,55 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     );
     closers.unshift(() => router.close());
 
-    // The MCP front shares the gateway's authentication, detectors, policies and audit log.
-    const mcpState = openSqliteMcpStateStore(config.home);
-    closers.unshift(() => mcpState.close());
-    const mcpCreated = await createMcpGateway(config, {
-      authenticate: async (headers) => {
-        const r = await auth.authenticate(headers);
-        if (!r.ok) return r;
-        const p = r.value;
-        return {
-          ok: true,
-          value: {
-            principal: p,
-            ...(p.tokenAudiences !== undefined ? { audiences: p.tokenAudiences } : {}),
-            ...(p.tokenScopes !== undefined ? { scopes: p.tokenScopes } : {}),
-          },
-        };
-      },
-      inspect: (location, text, ctx) => {
-        const r = inspector.inspectText(location, text, { principal: ctx.principal, server: ctx.server, tool: ctx.tool });
-        if (r.decision.alerts.length > 0) {
-          const counts = new Map<string, number>();
-          for (const f of r.findings) counts.set(f.type, (counts.get(f.type) ?? 0) + 1);
-          alerts.dispatch(r.decision.alerts, {
-            subjectId: ctx.sessionId ?? 'mcp',
-            principal: ctx.principal,
-            location,
-            target: ctx.tool,
-            outcome: r.outcome,
-            findings: [...counts].map(([type, count]) => ({ type, count })),
-          });
-        }
-        return Promise.resolve(r);
-      },
-      record: (event) => {
-        audit.log.record(toAuditEvent(event)).catch(() => undefined);
-      },
-      state: mcpState,
-      clock,
-      logger,
-    });
-    if (!mcpCreated.ok) throw new Error(`MCP configuration: ${mcpCreated.error.join('; ')}`);
-    const mcp: McpGateway = mcpCreated.value;
-    closers.unshift(() => mcp.close());
+    // The MCP front shares the gateway's authentication, detectors, policies and audit log. It is loaded
+    // only when MCP servers are configured (the SDK and the Cedar engine cost memory otherwise unused).
+    let mcp: McpGateway | undefined;
+    if (config.mcp.servers.length > 0) {
+      const { createMcpGateway, openSqliteMcpStateStore, toAuditEvent } = await import('../mcp/index.ts');
+      const mcpState = openSqliteMcpStateStore(config.home);
+      closers.unshift(() => mcpState.close());
+      const mcpCreated = await createMcpGateway(config, {
+        authenticate: async (headers) => {
+          const r = await auth.authenticate(headers);
+          if (!r.ok) return r;
+          const p = r.value;
+          return {
+            ok: true,
+            value: {
+              principal: p,
+              ...(p.tokenAudiences !== undefined ? { audiences: p.tokenAudiences } : {}),
+              ...(p.tokenScopes !== undefined ? { scopes: p.tokenScopes } : {}),
+            },
+          };
+        },
+        inspect: (location, text, ctx) => {
+          const r = inspector.inspectText(location, text, { principal: ctx.principal, server: ctx.server, tool: ctx.tool });
+          if (r.decision.alerts.length > 0) {
+            const counts = new Map<string, number>();
+            for (const f of r.findings) counts.set(f.type, (counts.get(f.type) ?? 0) + 1);
+            alerts.dispatch(r.decision.alerts, {
+              subjectId: ctx.sessionId ?? 'mcp',
+              principal: ctx.principal,
+              location,
+              target: ctx.tool,
+              outcome: r.outcome,
+              findings: [...counts].map(([type, count]) => ({ type, count })),
+            });
+          }
+          return Promise.resolve(r);
+        },
+        record: (event) => {
+          audit.log.record(toAuditEvent(event)).catch(() => undefined);
+        },
+        state: mcpState,
+        clock,
+        logger,
+      });
+      if (!mcpCreated.ok) throw new Error(`MCP configuration: ${mcpCreated.error.join('; ')}`);
+      const created = mcpCreated.value;
+      mcp = created;
+      closers.unshift(() => created.close());
+    }
 
     const app = buildServer({
       config,
@@ -176,7 +182,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       metrics,
       storeReady: () => store.ping(),
       inspector,
-      mcp,
+      ...(mcp !== undefined ? { mcp } : {}),
       audit: auditAdapter,
       admin: {
         policyAdmin: new PolicyAdmin(config.policies, store.policies, () => clock.now()),

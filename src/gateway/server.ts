@@ -528,9 +528,21 @@ async function writeStream(
     'x-request-id': req.id,
   });
   const state: { outcome: 'ok' | 'blocked' | 'failed' } = { outcome: 'ok' };
+  // Events that arrive together (one upstream chunk often holds several) leave in one write: the socket is
+  // corked for the rest of the current tick. A syscall per event dominated streaming cost on loopback.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    raw.uncork();
+  };
   const send = async (batch: readonly SseEvent[]) => {
     for (const ev of batch) {
       if (raw.destroyed) return;
+      if (!corked) {
+        corked = true;
+        raw.cork();
+        process.nextTick(uncork);
+      }
       if (!raw.write(formatSse(ev))) await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
     }
   };
