@@ -5,7 +5,7 @@ import { createValueHasher, SYSTEM_CLOCK, type Clock, type Config, type ValueHas
 import { applyRetention, openAuditLog, registerAuditMetrics, type AuditSystem } from '../audit/index.ts';
 import { createDetection, loadConfiguredEdm, type Detection } from '../detect/index.ts';
 import type { PolicyCatalog } from '../policy/index.ts';
-import { createInjectionDetector, loadInjectionModel } from '../detect/injection/index.ts';
+import { createInjectionDetector, createShield, loadInjectionModel, type FetchLike } from '../detect/injection/index.ts';
 import type { McpGateway } from '../mcp/index.ts';
 import { AlertDispatcher } from './alerts.ts';
 import { AuditAdapter } from './audit-adapter.ts';
@@ -242,7 +242,10 @@ export async function createInspection(config: Config, store: StateStore, clock:
   });
   await policies.start();
   const catalog = createPolicyCatalog(config.detection);
+  const shieldFetch: FetchLike = (url, init) => fetch(url, init);
+  const shields = config.injection.enabled ? config.injection.shields.map((s) => createShield(s, shieldFetch)) : [];
   const inspector = new Inspector({
+    shields,
     engine: detection.engine,
     labels: detection.labels,
     policies: () => policies.current(),

@@ -20,6 +20,7 @@ import { CarriedError, fromFastifyError, sendError } from './http-errors.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { registerAdminRoutes, type AdminDeps } from './admin-routes.ts';
 import { blockError, type Inspection, type InspectionContext, type Inspector } from './inspect/inspector.ts';
+import { withCanary } from './inspect/canary.ts';
 import type { StreamGuard } from './inspect/stream-guard.ts';
 import type { ClientApi, ServedBy, SseEvent, UpstreamCall, UpstreamResult, Usage } from './upstreams/index.ts';
 import { formatSse, streamErrorEvent, UpstreamStreamError } from './upstreams/index.ts';
@@ -424,7 +425,7 @@ async function forward(deps: GatewayDeps, req: FastifyRequest, reply: FastifyRep
     deps.audit.interaction(record);
   };
 
-  const prompt = deps.inspector.inspectRequest(fwd.api, fwd.body, ictx);
+  const prompt = await deps.inspector.inspectRequestWithShields(fwd.api, fwd.body, ictx);
   record.prompt = prompt;
   if (prompt.decision.outcome === 'block' || prompt.decision.outcome === 'block-with-override') {
     deps.metrics.denied('policy');
@@ -440,11 +441,18 @@ async function forward(deps: GatewayDeps, req: FastifyRequest, reply: FastifyRep
   };
   reply.raw.once('close', onClose);
 
+  // With canaries on, this request's system prompt carries a fresh token the answer must never repeat.
+  const canaried = deps.config.injection.enabled && deps.config.injection.canary.enabled ? withCanary(fwd.api, prompt.body) : undefined;
+  const rctx: InspectionContext =
+    canaried === undefined
+      ? ictx
+      : { ...ictx, canary: { canary: canaried.canary, systemPrompt: canaried.systemPrompt, minFragmentChars: deps.config.injection.canary.minFragmentChars } };
+
   const t0 = performance.now();
   const result = await deps.router.dispatch({
     api: fwd.api,
     model: fwd.model,
-    body: prompt.body,
+    body: canaried?.body ?? prompt.body,
     stream: fwd.stream,
     signal: controller.signal,
     requestId: req.id,
@@ -467,7 +475,7 @@ async function forward(deps: GatewayDeps, req: FastifyRequest, reply: FastifyRep
       finish('failure', `upstream_${result.status}`);
       return reply;
     }
-    const response = deps.inspector.inspectResponse(fwd.api, result.body, ictx, prompt.session);
+    const response = deps.inspector.inspectResponse(fwd.api, result.body, rctx, prompt.session);
     record.response = response;
     record.responseBody = result.body;
     prompt.session.clear();
@@ -481,7 +489,7 @@ async function forward(deps: GatewayDeps, req: FastifyRequest, reply: FastifyRep
     finish(redacted || response.decision.outcome === 'redact' ? 'redacted' : 'success');
     return reply;
   }
-  const guarded = deps.inspector.streamGuard(fwd.api, ictx, prompt.session);
+  const guarded = deps.inspector.streamGuard(fwd.api, rctx, prompt.session);
   const streamed = await writeStream(deps, req, reply, result.status, result.events, dialect, guarded?.guard);
   prompt.session.clear();
   const usage = result.usage();

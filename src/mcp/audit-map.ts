@@ -1,6 +1,6 @@
-// Maps the MCP gateway's events onto the audit log's record schema (src/audit/events.ts). Fields the audit
-// schema has no place for yet (definition hash, argument/result sizes, decision) travel in `operation` and
-// `errorCode` as stable strings until the schema grows them.
+// Maps the MCP gateway's events onto the audit log's record schema (src/audit/events.ts). A ToolInvocation
+// record's `operation` says what was invoked (tools/call, resources/read, prompts/get) and its resource
+// `tool` is the tool name, resource URI or prompt name; integrity changes become AdminAction records.
 import type { AuditEventInput } from '../audit/index.ts';
 import type { McpEvent, ToolCallDecision } from './types.ts';
 
@@ -23,7 +23,7 @@ export function toAuditEvent(event: McpEvent): AuditEventInput {
       recordType: 'ToolInvocation',
       id: event.id,
       time: event.time,
-      operation: 'tools/call',
+      operation: event.operation,
       principal: { id: event.caller.id, kind: event.caller.kind, name: event.caller.name, groups: [...event.caller.groups] },
       ...(event.clientIp !== undefined ? { clientIp: event.clientIp } : {}),
       outcome: OUTCOME[event.decision],

@@ -64,4 +64,24 @@ describe('Cedar authorizer', () => {
     expect(a.authorize({ principal: bot, action: 'call_tool', resource: tool('x__y'), arguments: { n: 1.5, list: [1, 2, null], z: null }, now: NOW }).allowed).toBe(true);
     a.close();
   });
+
+  it('types resources and prompts by action, with attributes that cannot override server or name', () => {
+    const a = authorizer(`
+permit(principal, action == Palisade::Action::"read_resource", resource in Palisade::Server::"docs") when { resource.uri like "file:///public/*" };
+permit(principal, action == Palisade::Action::"get_prompt", resource == Palisade::Prompt::"docs__summarize");
+permit(principal, action == Palisade::Action::"read_resource", resource) when { resource.server == "other" };
+`);
+    const res = (uri: string, attributes: Record<string, string> = { uri }): { server: string; name: string; attributes: Record<string, string> } => ({
+      server: 'docs',
+      name: `palisade://docs/${uri}`,
+      attributes,
+    });
+    expect(a.authorize({ principal: alice, action: 'read_resource', resource: res('file:///public/a.md'), now: NOW }).allowed).toBe(true);
+    expect(a.authorize({ principal: alice, action: 'read_resource', resource: res('file:///private/a.md'), now: NOW }).allowed).toBe(false);
+    // A permit for prompts does not open the same-named tool: the entity types differ.
+    expect(a.authorize({ principal: alice, action: 'get_prompt', resource: { server: 'docs', name: 'docs__summarize' }, now: NOW }).allowed).toBe(true);
+    expect(a.authorize({ principal: alice, action: 'call_tool', resource: { server: 'docs', name: 'docs__summarize' }, now: NOW }).allowed).toBe(false);
+    expect(a.authorize({ principal: alice, action: 'read_resource', resource: res('x', { uri: 'x', server: 'other', name: 'y' }), now: NOW }).allowed).toBe(false);
+    a.close();
+  });
 });

@@ -2,7 +2,8 @@
 // evaluate for a request, nothing is permitted. The entity model:
 //   principal  Palisade::User | Palisade::Agent | Palisade::Service, in Palisade::Group and Palisade::Role
 //   action     Palisade::Action::"call_tool" | "read_resource" | "get_prompt" | "list_tools"
-//   resource   Palisade::Tool::"server__tool" in Palisade::Server::"server", with the tool's annotations
+//   resource   Palisade::Tool::"server__tool" | Palisade::Prompt::"server__prompt" |
+//              Palisade::Resource::"palisade://server/<uri>", in Palisade::Server::"server"
 //   context    arguments, clientIp (ip), time (epoch seconds), hour (UTC), riskLevel, listing
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { newId, type Principal } from '../core/index.ts';
@@ -16,6 +17,8 @@ export interface AuthzResource {
   readonly name: string;
   /** Tool annotations (`readOnlyHint`, `destructiveHint`, …); only booleans and strings are passed to Cedar. */
   readonly annotations?: Readonly<Record<string, unknown>>;
+  /** More string attributes (a resource's upstream `uri` and `mimeType`); `server` and `name` cannot be overridden. */
+  readonly attributes?: Readonly<Record<string, string>>;
 }
 
 export interface AuthzRequest {
@@ -136,7 +139,7 @@ export function createAuthorizer(policyText: string | undefined): Result<Authori
           ...principalEntities(req.principal),
           {
             uid: { type: resourceType, id: req.resource.name },
-            attrs: { server: req.resource.server, name: req.resource.name, ...annotations },
+            attrs: { ...annotations, ...req.resource.attributes, server: req.resource.server, name: req.resource.name },
             parents: [{ type: 'Palisade::Server', id: req.resource.server }],
           },
           { uid: { type: 'Palisade::Server', id: req.resource.server }, attrs: { name: req.resource.server }, parents: [] },

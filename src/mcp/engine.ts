@@ -1,6 +1,7 @@
 // The MCP gateway's engine, independent of HTTP: the upstream connections, the tool catalog with its pins
 // and poisoning scan, and the tools/call pipeline (integrity → Cedar → inspect arguments → approval →
-// upstream → inspect result → audit). The front (front.ts) and the stdio entry only adapt transports to it.
+// upstream → inspect result → audit). Resources and prompts get the same protections (content.ts).
+// The front (front.ts) and the stdio entry only adapt transports to it.
 import { McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpConfig } from '../core/config/mcp.ts';
 import { newId, type Finding, type Principal } from '../core/index.ts';
@@ -12,20 +13,14 @@ import { evaluatePin, type PinChange } from './pins.ts';
 import { definitionText, scanDefinition, type ForeignTool } from './poisoning.ts';
 import { INSTRUCTIONS_PIN, type PinStatus, type ToolPin } from './state.ts';
 import type { EventFinding, InspectLocation, McpDeps, ToolCallDecision } from './types.ts';
+import { MCP_ERROR, refusal } from './errors.ts';
+import { ContentPipeline, type ServerGate } from './content.ts';
+import { NAMESPACE_SEPARATOR } from './naming.ts';
 import { Upstream } from './upstream.ts';
 
-/** Separates server and tool in namespaced names. Server names cannot contain it (config rejects `_`). */
-export const NAMESPACE_SEPARATOR = '__';
+export { NAMESPACE_SEPARATOR } from './naming.ts';
 
-/** JSON-RPC error codes Palisade answers with (implementation-defined range); `data.code` is the Palisade code. */
-export const MCP_ERROR = {
-  forbidden: -32010,
-  quarantined: -32011,
-  blocked: -32012,
-  approvalDenied: -32013,
-  unknownTool: -32602,
-  upstream: -32014,
-} as const;
+export { MCP_ERROR } from './errors.ts';
 
 export interface CatalogTool {
   readonly server: string;
@@ -73,10 +68,6 @@ function utf8Bytes(value: unknown): number {
   return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');
 }
 
-function refusal(code: number, palisadeCode: string, message: string, extra: Record<string, unknown> = {}): McpError {
-  return new McpError(code, message, { code: palisadeCode, ...extra });
-}
-
 export class McpEngine {
   readonly #config: McpConfig;
   readonly #deps: McpDeps;
@@ -84,6 +75,9 @@ export class McpEngine {
   readonly #detector: InjectionDetector;
   readonly #servers = new Map<string, ServerEntry>();
   readonly #listeners = new Set<(server: string) => void>();
+  readonly #contentListeners = new Set<(server: string, kind: 'resources' | 'prompts') => void>();
+  /** resources/list, resources/read, prompts/list and prompts/get. */
+  readonly content: ContentPipeline;
 
   constructor(config: McpConfig, deps: McpDeps, authz: Authorizer, detector: InjectionDetector) {
     this.#config = config;
@@ -102,6 +96,9 @@ export class McpEngine {
           onReady: () => {
             if (entry.listedGeneration !== 0) this.#refreshAndNotify(server.name);
           },
+          onListChanged: (kind) => {
+            for (const l of this.#contentListeners) l(server.name, kind);
+          },
         }),
         tools: new Map(),
         instructionsBlocked: false,
@@ -112,6 +109,32 @@ export class McpEngine {
       };
       this.#servers.set(server.name, entry);
     }
+    this.content = new ContentPipeline({
+      config,
+      deps,
+      authz,
+      detector,
+      gate: (name) => this.#gate(name),
+      foreignTools: (name) => this.#foreignTools(name),
+      record: (event) => this.#safeRecord(event),
+    });
+  }
+
+  /**
+   * A server's upstream once its tool catalog (and so its instructions pin) matches the running process;
+   * resources and prompts of a server whose instructions are not approved are refused like its tools.
+   */
+  async #gate(name: string): Promise<ServerGate | undefined> {
+    const entry = this.#servers.get(name);
+    if (entry === undefined) return undefined;
+    if (entry.listedGeneration === 0 || entry.listedGeneration !== entry.upstream.generation) await this.refresh(name);
+    return { upstream: entry.upstream, instructionsBlocked: entry.instructionsBlocked, offered: entry.offered };
+  }
+
+  /** Called when an upstream says its resource or prompt list changed (fronts forward list_changed). */
+  onContentChange(listener: (server: string, kind: 'resources' | 'prompts') => void): () => void {
+    this.#contentListeners.add(listener);
+    return () => this.#contentListeners.delete(listener);
   }
 
   get serverNames(): readonly string[] {
@@ -360,6 +383,7 @@ export class McpEngine {
     const record = (decision: ToolCallDecision, resultBytes: number, reason?: string): void => {
       this.#safeRecord({
         recordType: 'ToolInvocation',
+        operation: 'tools/call',
         id: newId('mcpcall'),
         time: this.#deps.clock.now(),
         caller: { id: caller.principal.id, kind: caller.principal.kind, name: caller.principal.name, groups: caller.principal.groups },

@@ -1,16 +1,33 @@
-// The MCP front: Streamable HTTP at /mcp (every server the caller may use, tools named `server__tool`) and
-// /mcp/:server (one server, the upstream's own tool names), OAuth protected-resource metadata (RFC 9728),
+// The MCP front: Streamable HTTP at /mcp (every server the caller may use; tools and prompts named
+// `server__name`, resource URIs wrapped as `palisade://server/<uri>`) and /mcp/:server (one server, the
+// upstream's own names and URIs), OAuth protected-resource metadata (RFC 9728),
 // Host/Origin validation against DNS rebinding, and authentication on every request, localhost included.
 // Sessions are bound to the principal that opened them: another caller presenting the id gets a 404.
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { CallToolRequestSchema, isInitializeRequest, ListToolsRequestSchema, McpError, ErrorCode, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  GetPromptRequestSchema,
+  isInitializeRequest,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+  type Prompt,
+  type Resource,
+  type ResourceTemplate,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { McpConfig } from '../core/config/mcp.ts';
 import { errorBody, palisadeError, httpStatusOf, type PalisadeError, type Principal } from '../core/index.ts';
-import { NAMESPACE_SEPARATOR, type CallerInfo, type McpEngine } from './engine.ts';
+import type { CallerInfo, McpEngine } from './engine.ts';
+import { splitQualifiedName, unwrapResourceUri, wrapContentUri, wrapContentUris, wrapResourceUri } from './naming.ts';
 import type { McpDeps } from './types.ts';
 
 export interface FrontOptions {
@@ -207,9 +224,17 @@ export class McpFront {
       lastSeen: this.#deps.clock.now(),
       unsubscribe: () => undefined,
     };
-    session.unsubscribe = this.#engine.onCatalogChange((changed) => {
+    const offTools = this.#engine.onCatalogChange((changed) => {
       if (scope === undefined || scope === changed) server.sendToolListChanged().catch(() => undefined);
     });
+    const offContent = this.#engine.onContentChange((changed, kind) => {
+      if (scope !== undefined && scope !== changed) return;
+      (kind === 'resources' ? server.sendResourceListChanged() : server.sendPromptListChanged()).catch(() => undefined);
+    });
+    session.unsubscribe = () => {
+      offTools();
+      offContent();
+    };
     transport.onclose = () => {
       session.unsubscribe();
       if (transport.sessionId !== undefined) this.#sessions.delete(transport.sessionId);
@@ -220,32 +245,61 @@ export class McpFront {
 
   /** An SDK Server answering for one caller; used by HTTP sessions and by in-process transports. */
   createSessionServer(caller: CallerInfo, scope: string | undefined, sessionId: () => string | undefined = () => undefined): Server {
-    const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: true } } });
+    const server = new Server(SERVER_INFO, {
+      capabilities: { tools: { listChanged: true }, resources: { listChanged: true }, prompts: { listChanged: true } },
+    });
     const servers = scope === undefined ? this.#engine.serverNames : [scope];
-    server.setRequestHandler(ListToolsRequestSchema, async () => {
+    const content = this.#engine.content;
+    const who = (): CallerInfo => {
       const sid = sessionId();
-      const tools = await this.#engine.listTools({ ...caller, ...(sid !== undefined ? { sessionId: sid } : {}) }, servers);
+      return { ...caller, ...(sid !== undefined ? { sessionId: sid } : {}) };
+    };
+    /** A namespaced name (`server__name`) on /mcp, the upstream's own on /mcp/:server. */
+    const target = (name: string): { server: string; name: string } | undefined => {
+      const t = scope !== undefined ? { server: scope, name } : splitQualifiedName(name);
+      return t !== undefined && this.#engine.hasServer(t.server) ? t : undefined;
+    };
+
+    server.setRequestHandler(ListToolsRequestSchema, async () => {
+      const tools = await this.#engine.listTools(who(), servers);
       return { tools: tools.map((t): Tool => ({ ...t.tool, name: scope === undefined ? t.qualified : t.name })) };
     });
     server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-      const name = request.params.name;
-      let target: { server: string; tool: string } | undefined;
-      if (scope !== undefined) target = { server: scope, tool: name };
-      else {
-        const i = name.indexOf(NAMESPACE_SEPARATOR);
-        if (i > 0) target = { server: name.slice(0, i), tool: name.slice(i + NAMESPACE_SEPARATOR.length) };
+      const t = target(request.params.name);
+      if (t === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
+      const result = await this.#engine.callTool(who(), t.server, t.name, request.params.arguments, extra.signal);
+      return scope === undefined ? { ...result, content: wrapContentUris(t.server, result.content) } : result;
+    });
+
+    server.setRequestHandler(ListPromptsRequestSchema, async () => {
+      const prompts = await content.listPrompts(who(), servers);
+      return { prompts: prompts.map((p): Prompt => ({ ...p.prompt, name: scope === undefined ? p.qualified : p.name })) };
+    });
+    server.setRequestHandler(GetPromptRequestSchema, async (request, extra) => {
+      const t = target(request.params.name);
+      if (t === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
+      const result = await content.getPrompt(who(), t.server, t.name, request.params.arguments, extra.signal);
+      return scope === undefined ? { ...result, messages: result.messages.map((m) => ({ ...m, content: wrapContentUri(t.server, m.content) })) } : result;
+    });
+
+    // On /mcp a URI is wrapped on the way out and unwrapped on the way in; /mcp/:server passes URIs as they are.
+    const outUri = (s: string, uri: string): string => (scope === undefined ? wrapResourceUri(s, uri) : uri);
+    server.setRequestHandler(ListResourcesRequestSchema, async () => {
+      const resources = await content.listResources(who(), servers);
+      return { resources: resources.map((r): Resource => ({ ...r.resource, uri: outUri(r.server, r.uri) })) };
+    });
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => {
+      const templates = await content.listResourceTemplates(who(), servers);
+      return { resourceTemplates: templates.map((t): ResourceTemplate => ({ ...t.template, uriTemplate: outUri(t.server, t.uriTemplate) })) };
+    });
+    server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
+      const uri = request.params.uri;
+      const t = scope !== undefined ? { server: scope, uri } : unwrapResourceUri(uri);
+      if (t === undefined || !this.#engine.hasServer(t.server)) {
+        throw new McpError(ErrorCode.InvalidParams, `Unknown resource: ${uri}`, { code: 'not_found' });
       }
-      if (target === undefined || !this.#engine.hasServer(target.server)) {
-        throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
-      }
-      const sid = sessionId();
-      return this.#engine.callTool(
-        { ...caller, ...(sid !== undefined ? { sessionId: sid } : {}) },
-        target.server,
-        target.tool,
-        request.params.arguments,
-        extra.signal,
-      );
+      const result = await content.readResource(who(), t.server, t.uri, extra.signal);
+      return { ...result, contents: result.contents.map((c) => ({ ...c, uri: outUri(t.server, c.uri) })) };
     });
     return server;
   }

@@ -7,8 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Config, Principal } from '../core/index.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { createInjectionDetector, loadInjectionModel, type InjectionDetector } from '../detect/injection/index.ts';
-import { createAuthorizer, type Authorizer, type AuthzDecision } from './authz.ts';
-import { McpEngine, NAMESPACE_SEPARATOR, type CatalogTool, type CallerInfo } from './engine.ts';
+import { createAuthorizer, type Authorizer, type AuthzDecision, type McpAction } from './authz.ts';
+import { McpEngine, type CatalogTool, type CallerInfo } from './engine.ts';
+import { splitQualifiedName, unwrapResourceUri } from './naming.ts';
 import { McpFront } from './front.ts';
 import type { McpDeps } from './types.ts';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -22,8 +23,11 @@ export interface McpGateway {
   catalog(): CatalogTool[];
   /** Re-lists a server's tools now (e.g. after an admin approved a definition). */
   refresh(server: string): Promise<void>;
-  /** Cedar's decision for a principal and a namespaced tool, with the deciding policies' text. */
-  explain(principal: Principal, qualifiedTool: string, args?: Record<string, unknown>): AuthzExplanation;
+  /**
+   * Cedar's decision for a principal, with the deciding policies' text. `name` is what /mcp shows: a
+   * namespaced tool or prompt (`server__name`) or a wrapped resource URI (`palisade://server/<uri>`).
+   */
+  explain(principal: Principal, name: string, args?: Record<string, unknown>, action?: McpAction): AuthzExplanation;
   /** An SDK Server speaking for one caller, to connect to any transport (stdio, in-memory). */
   sessionServer(caller: CallerInfo, server?: string): Server;
   readonly sessionCount: number;
@@ -83,14 +87,26 @@ export async function createMcpGateway(config: Config, deps: McpDeps, options: M
     resource: front.resource,
     catalog: () => engine.catalog(),
     refresh: (server) => engine.refresh(server),
-    explain(principal, qualifiedTool, args) {
-      const i = qualifiedTool.indexOf(NAMESPACE_SEPARATOR);
-      const server = i > 0 ? qualifiedTool.slice(0, i) : '';
-      const t = engine.catalog().find((c) => c.qualified === qualifiedTool);
+    explain(principal, name, args, action = 'call_tool') {
+      if (action === 'read_resource') {
+        const target = unwrapResourceUri(name);
+        const decision = target
+          ? engine.content.authorizeResource({ principal }, target.server, target.uri, false)
+          : authz.value.authorize({ principal, action, resource: { server: '', name }, now: deps.clock.now() });
+        return explainDecision(authz.value, decision, name, target !== undefined && engine.hasServer(target.server));
+      }
+      const target = splitQualifiedName(name);
+      if (action === 'get_prompt') {
+        const decision = target
+          ? engine.content.authorizePrompt({ principal }, target.server, target.name, args, args === undefined)
+          : authz.value.authorize({ principal, action, resource: { server: '', name }, now: deps.clock.now() });
+        return explainDecision(authz.value, decision, name, target !== undefined && engine.hasServer(target.server));
+      }
+      const t = engine.catalog().find((c) => c.qualified === name);
       const decision = t
         ? engine.authorize({ principal }, t, args, args === undefined)
-        : authz.value.authorize({ principal, action: 'call_tool', resource: { server, name: qualifiedTool }, ...(args ? { arguments: args } : {}), now: deps.clock.now() });
-      return explainDecision(authz.value, decision, qualifiedTool, t !== undefined, t?.status);
+        : authz.value.authorize({ principal, action: 'call_tool', resource: { server: target?.server ?? '', name }, ...(args ? { arguments: args } : {}), now: deps.clock.now() });
+      return explainDecision(authz.value, decision, name, t !== undefined, t?.status);
     },
     sessionServer: (caller, server) => front.createSessionServer(caller, server),
     get sessionCount() {

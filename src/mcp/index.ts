@@ -1,6 +1,6 @@
 // The MCP security gateway: MCP servers behind Palisade. A Streamable HTTP front with OAuth resource-server
 // auth, stdio and HTTP upstreams, per-principal Cedar authorization, tool pinning with rug-pull quarantine,
-// poisoning and shadowing scans, inspected tool traffic, human approvals, and a ToolInvocation audit event.
+// poisoning and shadowing scans, inspected tool, resource and prompt traffic, human approvals, and audit.
 export { createMcpGateway, loadMcpAuthorizer, mcpPolicyText, explainDecision } from './gateway.ts';
 export type { McpGateway, McpGatewayOptions, AuthzExplanation } from './gateway.ts';
 export type {
@@ -15,6 +15,7 @@ export type {
   ToolIntegrityEvent,
   ToolCallDecision,
   EventFinding,
+  McpOperation,
 } from './types.ts';
 export { createMemoryStateStore, INSTRUCTIONS_PIN } from './state.ts';
 export type { McpStateStore, ToolPin, PinStatus, ApprovalRequest, ApprovalStatus } from './state.ts';
@@ -31,4 +32,17 @@ export { createSafeFetch, isPrivateAddress, checkUrl, SsrfError } from './ssrf.t
 export { MCP_ERROR, NAMESPACE_SEPARATOR } from './engine.ts';
 export type { CatalogTool, CallerInfo } from './engine.ts';
 export { toAuditEvent } from './audit-map.ts';
+export {
+  qualifiedName,
+  splitQualifiedName,
+  wrapResourceUri,
+  unwrapResourceUri,
+  wrapContentUri,
+  wrapContentUris,
+  resourceTarget,
+  promptTarget,
+  authzTarget,
+  RESOURCE_URI_PREFIX,
+} from './naming.ts';
+export type { CatalogPrompt, CatalogResource, CatalogTemplate } from './content.ts';
 export { runStdioBridge } from './stdio-bridge.ts';

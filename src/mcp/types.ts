@@ -28,7 +28,7 @@ export type InspectLocation = 'tool-input' | 'tool-output';
 export interface InspectContext {
   readonly principal: Principal;
   readonly server: string;
-  /** Namespaced, `server__tool`. */
+  /** Namespaced: `server__tool`, `server__prompt`, or the wrapped resource URI `palisade://server/<uri>`. */
   readonly tool: string;
   readonly sessionId?: string;
 }
@@ -62,15 +62,23 @@ export interface EventFinding {
   readonly location: InspectLocation;
 }
 
-/** One per tools/call. Sizes are UTF-8 bytes of the JSON; no argument or result text is ever included. */
+/** The MCP request a ToolInvocation event records. */
+export type McpOperation = 'tools/call' | 'resources/read' | 'prompts/get';
+
+/**
+ * One per tools/call, resources/read and prompts/get. Sizes are UTF-8 bytes of the JSON; no argument or
+ * result text is ever included.
+ */
 export interface ToolInvocationEvent {
   readonly recordType: 'ToolInvocation';
+  readonly operation: McpOperation;
   readonly id: string;
   readonly time: number;
   readonly caller: { readonly id: string; readonly kind: Principal['kind']; readonly name: string; readonly groups: readonly string[] };
   readonly clientIp?: string;
   readonly sessionId?: string;
   readonly server: string;
+  /** The upstream's tool name, resource URI or prompt name (not namespaced). */
   readonly tool: string;
   readonly definitionHash?: string;
   readonly argumentBytes: number;
@@ -85,7 +93,11 @@ export interface ToolInvocationEvent {
   readonly upstreamMs?: number;
 }
 
-/** A tool definition was quarantined, flagged, newly seen or approved. */
+/**
+ * A tool definition was quarantined, flagged, newly seen or approved. Prompt and resource definitions are
+ * scanned but not pinned: their findings are reported as `prompt:<name>` / `resource:<uri>` (quarantined or
+ * flagged), once per definition hash.
+ */
 export interface ToolIntegrityEvent {
   readonly recordType: 'ToolIntegrity';
   readonly id: string;

@@ -11,9 +11,21 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CallToolResultSchema,
+  GetPromptResultSchema,
+  ListPromptsResultSchema,
+  ListResourcesResultSchema,
+  ListResourceTemplatesResultSchema,
   ListToolsResultSchema,
+  PromptListChangedNotificationSchema,
+  ReadResourceResultSchema,
+  ResourceListChangedNotificationSchema,
   ToolListChangedNotificationSchema,
   type CallToolResult,
+  type GetPromptResult,
+  type Prompt,
+  type ReadResourceResult,
+  type Resource,
+  type ResourceTemplate,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { McpHttpServerConfig, McpServerConfig } from '../core/config/mcp.ts';
@@ -31,6 +43,8 @@ export interface UpstreamOptions {
   readonly onToolsChanged: () => void;
   /** A (re)connection completed. */
   readonly onReady: () => void;
+  /** The upstream said its resource or prompt list changed. */
+  readonly onListChanged?: (kind: 'resources' | 'prompts') => void;
 }
 
 const PALISADE_CLIENT = { name: 'palisade-mcp-gateway', version: '0.1.0' };
@@ -139,6 +153,12 @@ export class Upstream {
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       this.#opts.onToolsChanged();
     });
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
+      this.#opts.onListChanged?.('resources');
+    });
+    client.setNotificationHandler(PromptListChangedNotificationSchema, () => {
+      this.#opts.onListChanged?.('prompts');
+    });
     let transport: Transport;
     try {
       transport = this.#transport();
@@ -199,6 +219,67 @@ export class Upstream {
       if (cursor === undefined) break;
     }
     return tools;
+  }
+
+  /** Whether the connected server declared the `resources` / `prompts` capability (connects first). */
+  async supports(kind: 'resources' | 'prompts'): Promise<boolean> {
+    const client = await this.#ready();
+    return client.getServerCapabilities()?.[kind] !== undefined;
+  }
+
+  /** Every page of a list request (at most 100 pages, as for tools). */
+  async #listAll<T>(page: (client: Client, params: { cursor?: string }, timeout: number) => Promise<{ items: T[]; next: string | undefined }>): Promise<T[]> {
+    const client = await this.#ready();
+    const out: T[] = [];
+    let cursor: string | undefined;
+    for (let n = 0; n < 100; n++) {
+      const { items, next } = await page(client, cursor !== undefined ? { cursor } : {}, this.#opts.config.timeout);
+      out.push(...items);
+      cursor = next;
+      if (cursor === undefined) break;
+    }
+    return out;
+  }
+
+  /** Every resource, or none when the server has no `resources` capability. */
+  async listResources(): Promise<Resource[]> {
+    if (!(await this.supports('resources'))) return [];
+    return this.#listAll(async (client, params, timeout) => {
+      const res = await client.request({ method: 'resources/list', params }, ListResourcesResultSchema, { timeout });
+      return { items: res.resources, next: res.nextCursor };
+    });
+  }
+
+  async listResourceTemplates(): Promise<ResourceTemplate[]> {
+    if (!(await this.supports('resources'))) return [];
+    return this.#listAll(async (client, params, timeout) => {
+      const res = await client.request({ method: 'resources/templates/list', params }, ListResourceTemplatesResultSchema, { timeout });
+      return { items: res.resourceTemplates, next: res.nextCursor };
+    });
+  }
+
+  async listPrompts(): Promise<Prompt[]> {
+    if (!(await this.supports('prompts'))) return [];
+    return this.#listAll(async (client, params, timeout) => {
+      const res = await client.request({ method: 'prompts/list', params }, ListPromptsResultSchema, { timeout });
+      return { items: res.prompts, next: res.nextCursor };
+    });
+  }
+
+  async readResource(uri: string, signal?: AbortSignal): Promise<ReadResourceResult> {
+    const client = await this.#ready();
+    return client.request({ method: 'resources/read', params: { uri } }, ReadResourceResultSchema, {
+      timeout: this.#opts.config.timeout,
+      ...(signal !== undefined ? { signal } : {}),
+    });
+  }
+
+  async getPrompt(name: string, args: Record<string, string>, signal?: AbortSignal): Promise<GetPromptResult> {
+    const client = await this.#ready();
+    return client.request({ method: 'prompts/get', params: { name, arguments: args } }, GetPromptResultSchema, {
+      timeout: this.#opts.config.timeout,
+      ...(signal !== undefined ? { signal } : {}),
+    });
   }
 
   async callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult> {

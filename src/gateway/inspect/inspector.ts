@@ -14,6 +14,7 @@ import {
   type ValueHasher,
 } from '../../core/index.ts';
 import type { DetectionEngine, LabelDetector } from '../../detect/index.ts';
+import { detectPromptLeak, INJECTION_TYPES, scanWithShield, type Canary, type Shield } from '../../detect/injection/index.ts';
 import { ALLOW, evaluatePolicies, policyApplies, typesNeeded, RedactionSession, type Decision, type PolicyCatalog, type PolicyContext, type Redaction } from '../../policy/index.ts';
 import type { ClientApi } from '../upstreams/index.ts';
 import { extractRequest, extractResponse, rewrite, type Segment } from './segments.ts';
@@ -27,6 +28,8 @@ export interface InspectionContext {
   /** The raw labels header. */
   readonly labelsHeader?: string;
   readonly overrideJustification?: string;
+  /** This request's canary, inserted into its system prompt; seeing it (or the prompt) in output is a leak. */
+  readonly canary?: { readonly canary: Canary; readonly systemPrompt: string; readonly minFragmentChars: number };
 }
 
 /** A finding as the audit log keeps it: where, what, how sure — never the value. */
@@ -61,6 +64,8 @@ export interface InspectorDeps {
   readonly catalog: PolicyCatalog;
   readonly hashValue: ValueHasher;
   readonly config: InspectionConfig;
+  /** External detection services (e.g. Azure Prompt Shields), consulted when a policy looks for attacks. */
+  readonly shields?: readonly Shield[];
 }
 
 /** A bounded LRU of segment findings, keyed by a keyed hash (never the text itself). */
@@ -170,10 +175,18 @@ export class Inspector {
     return this.#deps.policies().filter((p) => policyApplies(p, probe));
   }
 
+  /** Prompt-leak findings (the request's canary, or long runs of its system prompt) in model output. */
+  #leaks(text: string, ctx: InspectionContext | undefined): Finding[] {
+    const c = ctx?.canary;
+    if (c === undefined) return [];
+    return detectPromptLeak(text, { canary: c.canary, systemPrompt: c.systemPrompt, minFragmentChars: c.minFragmentChars }, { source: 'model-output', hashValue: this.#deps.hashValue });
+  }
+
   #scanSegments(
     segments: readonly Segment[],
     location: PolicyLocation,
     policies: readonly PolicyConfig[],
+    ctx?: InspectionContext,
   ): { findings: (Finding & { source: SegmentSource })[]; global: Finding[]; labels: string[] } {
     const findings: (Finding & { source: SegmentSource })[] = [];
     const global: Finding[] = [];
@@ -181,7 +194,8 @@ export class Inspector {
     const wanted = this.#wanted(policies);
     segments.forEach((seg, i) => {
       const source: SegmentSource = location === 'response' ? 'model-output' : seg.source;
-      for (const f of this.#scan(seg.text, source, wanted)) {
+      const found = location === 'response' ? [...this.#scan(seg.text, source, wanted), ...this.#leaks(seg.text, ctx)] : this.#scan(seg.text, source, wanted);
+      for (const f of found) {
         findings.push({ ...f, source });
         global.push({ ...f, start: f.start + i * SEGMENT_SPAN, end: f.end + i * SEGMENT_SPAN });
       }
@@ -232,7 +246,25 @@ export class Inspector {
     return rewrite(body, edits);
   }
 
-  inspectRequest(api: ClientApi, body: Record<string, unknown>, ctx: InspectionContext): RequestInspection {
+  /**
+   * As `inspectRequest`, after also asking the configured external shields about every segment they cover
+   * (only when an applicable policy acts on attack findings: a shield is a network call).
+   */
+  async inspectRequestWithShields(api: ClientApi, body: Record<string, unknown>, ctx: InspectionContext): Promise<RequestInspection> {
+    const shields = this.#deps.shields ?? [];
+    if (shields.length === 0) return this.inspectRequest(api, body, ctx);
+    const policies = this.#applicable('prompt', ctx);
+    const wanted = this.#wanted(policies);
+    if (!wanted.types.some((t) => (INJECTION_TYPES as readonly string[]).includes(t))) return this.inspectRequest(api, body, ctx);
+    const { segments } = extractRequest(api, body);
+    const hashValue = this.#deps.hashValue;
+    const extra = await Promise.all(
+      segments.map(async (seg) => (await Promise.all(shields.map((sh) => scanWithShield(sh, seg.text, { source: seg.source, hashValue })))).flat()),
+    );
+    return this.inspectRequest(api, body, ctx, extra);
+  }
+
+  inspectRequest(api: ClientApi, body: Record<string, unknown>, ctx: InspectionContext, extra?: readonly (readonly Finding[])[]): RequestInspection {
     const t0 = performance.now();
     const session = new RedactionSession();
     const policies = this.#applicable('prompt', ctx);
@@ -242,6 +274,14 @@ export class Inspector {
     }
     const { segments, notInspected } = extractRequest(api, body);
     const scanned = this.#scanSegments(segments, 'prompt', policies);
+    extra?.forEach((found, i) => {
+      const seg = segments[i];
+      if (seg === undefined) return;
+      for (const f of found) {
+        scanned.findings.push({ ...f, source: seg.source });
+        scanned.global.push({ ...f, start: f.start + i * SEGMENT_SPAN, end: f.end + i * SEGMENT_SPAN });
+      }
+    });
     const labels = [...new Set([...headerLabels, ...scanned.labels])];
     const decision = this.#decide(policies, 'prompt', ctx, scanned.global, labels);
     const out = decision.outcome === 'redact' ? this.#apply(body, segments, decision.redactions, session) : body;
@@ -266,7 +306,7 @@ export class Inspector {
     let labels: string[] = [];
     let out = body;
     if (policies.length > 0) {
-      const scanned = this.#scanSegments(segments, 'response', policies);
+      const scanned = this.#scanSegments(segments, 'response', policies, ctx);
       labels = scanned.labels;
       decision = this.#decide(policies, 'response', ctx, scanned.global, labels);
       findings = summarise(scanned.findings, 'response');
@@ -318,7 +358,7 @@ export class Inspector {
     const hashValue = this.#deps.hashValue;
     const wanted = this.#wanted(policies);
     const judge: StreamJudge = {
-      scan: (text) => (wanted.types.length === 0 ? [] : engine.scan(text, { source: 'model-output', hashValue, types: wanted.types })),
+      scan: (text) => [...(wanted.types.length === 0 ? [] : engine.scan(text, { source: 'model-output', hashValue, types: wanted.types })), ...this.#leaks(text, ctx)],
       decide: (findings) => {
         last = policies.length === 0 ? ALLOW : this.#decide(policies, 'response', ctx, findings, []);
         if (last.outcome === 'block' || last.outcome === 'block-with-override') return { block: true };
@@ -328,7 +368,7 @@ export class Inspector {
       restore: (text) => session.restore(text),
       rewriteWhole: (text) => {
         if (policies.length === 0) return session.restore(text);
-        const found = this.#scan(text, 'model-output', wanted);
+        const found = [...this.#scan(text, 'model-output', wanted), ...this.#leaks(text, ctx)];
         const d = this.#decide(policies, 'response', ctx, found, []);
         return session.restore(d.outcome === 'redact' ? session.apply(text, d.redactions) : text);
       },
