@@ -98,6 +98,15 @@ describe('palisade mcp authz test', () => {
     expect(deny.code).toBe(1);
     expect(deny.stdout).toContain('DENY cli-nobody');
     expect(deny.stdout).toContain('deny by default');
+    // Prompts and resources have their own actions; the test policy permits only call_tool.
+    const prompt = await palisade(['authz', 'test', '--as', dev, '--prompt', 'ops__greeting']);
+    expect(prompt.code).toBe(1);
+    expect(prompt.stdout).toContain('get_prompt ops__greeting');
+    const resource = await palisade(['authz', 'test', '--as', dev, '--resource', 'palisade://ops/file:///etc/hosts']);
+    expect(resource.code).toBe(1);
+    expect(resource.stdout).toContain('read_resource palisade://ops/file:///etc/hosts');
+    const both = await palisade(['authz', 'test', '--as', dev, '--tool', 'ops__echo_back', '--prompt', 'ops__greeting']);
+    expect(both.code).toBe(2);
   });
 });
 

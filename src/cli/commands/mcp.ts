@@ -6,6 +6,7 @@ import { SYSTEM_CLOCK, type Config, type Principal } from '../../core/index.ts';
 import { ApiKeyService } from '../../identity/index.ts';
 import {
   approveToolDefinition,
+  authzTarget,
   decideApproval,
   explainDecision,
   loadMcpAuthorizer,
@@ -13,6 +14,7 @@ import {
   openSqliteMcpStateStore,
   pinDiff,
   runStdioBridge,
+  type AuthzResource,
   type McpStateStore,
 } from '../../mcp/index.ts';
 import { openStateStore } from '../../store/index.ts';
@@ -83,12 +85,16 @@ export function registerMcpCommand(program: Command): void {
   const authz = mcp.command('authz').description('Cedar authorization of MCP tools');
   authz
     .command('test')
-    .description('explain whether a key may call a tool (exit 0 allowed, 1 denied)')
+    .description('explain whether a key may call a tool, read a resource or get a prompt (exit 0 allowed, 1 denied)')
     .requiredOption('--as <key>', 'the Palisade key of the caller')
-    .requiredOption('--tool <server__tool>', 'the namespaced tool')
+    .option('--tool <server__tool>', 'the namespaced tool')
+    .option('--resource <uri>', 'a resource as /mcp shows it (palisade://server/uri)')
+    .option('--prompt <server__prompt>', 'the namespaced prompt')
     .option('--args <json>', 'the call arguments as a JSON object (argument-based policies)')
     .option('-c, --config <file>', 'configuration file')
-    .action(async (opts: { as: string; tool: string; args?: string; config?: string }) => {
+    .action(async (opts: { as: string; tool?: string; resource?: string; prompt?: string; args?: string; config?: string }) => {
+      const given = [opts.tool, opts.resource, opts.prompt].filter((x) => x !== undefined);
+      if (given.length !== 1) fail('give exactly one of --tool, --resource or --prompt');
       const config = loadCliConfig(opts.config);
       let args: Record<string, unknown> | undefined;
       if (opts.args !== undefined) {
@@ -100,27 +106,36 @@ export function registerMcpCommand(program: Command): void {
           fail('--args: expected a JSON object');
         }
       }
-      const i = opts.tool.indexOf(NAMESPACE_SEPARATOR);
-      if (i <= 0) fail('--tool: expected server__tool');
-      const server = opts.tool.slice(0, i);
-      const tool = opts.tool.slice(i + NAMESPACE_SEPARATOR.length);
       const authorizer = loadMcpAuthorizer(config);
       if (!authorizer.ok) fail(`mcp policies: ${authorizer.error.join('; ')}`);
       const principal = await principalOfKey(config, opts.as);
-      const pin = await withMcpState(config, (s) => s.getPin(server, tool));
-      const annotations = (pin?.currentDefinition.annotations ?? {}) as Record<string, unknown>;
+      const action = opts.resource !== undefined ? 'read_resource' : opts.prompt !== undefined ? 'get_prompt' : 'call_tool';
+      const shown = opts.resource ?? opts.prompt ?? opts.tool ?? '';
+      let resource: AuthzResource | undefined;
+      let pin: Awaited<ReturnType<McpStateStore['getPin']>> | undefined;
+      if (action === 'call_tool') {
+        const i = shown.indexOf(NAMESPACE_SEPARATOR);
+        if (i <= 0) fail('--tool: expected server__tool');
+        const server = shown.slice(0, i);
+        const tool = shown.slice(i + NAMESPACE_SEPARATOR.length);
+        pin = await withMcpState(config, (s) => s.getPin(server, tool));
+        resource = { server, name: shown, annotations: (pin?.currentDefinition.annotations ?? {}) as Record<string, unknown> };
+      } else {
+        resource = authzTarget(action, shown);
+        if (resource === undefined) fail(action === 'read_resource' ? '--resource: expected palisade://server/uri' : '--prompt: expected server__prompt');
+      }
       const decision = authorizer.value.authorize({
         principal,
-        action: 'call_tool',
-        resource: { server, name: opts.tool, annotations },
+        action,
+        resource,
         ...(args !== undefined ? { arguments: args } : {}),
         listing: args === undefined,
         now: Date.now(),
       });
-      const e = explainDecision(authorizer.value, decision, opts.tool, pin !== undefined, pin?.status);
+      const e = explainDecision(authorizer.value, decision, shown, pin !== undefined, pin?.status);
       authorizer.value.close();
-      console.log(`${e.allowed ? 'ALLOW' : 'DENY'} ${principal.name} (${principal.id}, ${principal.kind}, roles: ${principal.roles.join(',') || '-'}) → call_tool ${opts.tool}`);
-      console.log(`tool: ${e.known ? `pinned, ${e.status ?? '?'}` : 'not seen by the gateway yet (annotations unknown)'}`);
+      console.log(`${e.allowed ? 'ALLOW' : 'DENY'} ${principal.name} (${principal.id}, ${principal.kind}, roles: ${principal.roles.join(',') || '-'}) → ${action} ${shown}`);
+      if (action === 'call_tool') console.log(`tool: ${e.known ? `pinned, ${e.status ?? '?'}` : 'not seen by the gateway yet (annotations unknown)'}`);
       if (e.policies.length === 0) console.log(e.allowed ? '' : 'no permit policy matched (deny by default)');
       for (const p of e.policies) console.log(`${p.id}:\n  ${p.text.split('\n').join('\n  ')}`);
       for (const er of e.errors) console.log(`evaluation error (counts as not matching): ${er}`);
