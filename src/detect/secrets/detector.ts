@@ -5,7 +5,7 @@ import { CONFIDENCE, type ConfidenceLevel, type Detector, type Finding, type Sca
 import { AhoCorasick } from '../aho-corasick.ts';
 import { shannonEntropy } from '../validators.ts';
 import { SECRET_RULES, type SecretRule } from './rules.ts';
-import { findCliSecrets, GENERIC_SECRET_TYPES, GENERIC_TRIGGERS, genericSecretAt } from './generic.ts';
+import { commandSecretAt, COMMAND_TRIGGERS, findCliSecrets, GENERIC_SECRET_TYPES, GENERIC_TRIGGERS, genericSecretAt } from './generic.ts';
 
 export const STRUCTURED_SECRET_TYPES = [
   'PRIVATE_KEY',
@@ -15,17 +15,25 @@ export const STRUCTURED_SECRET_TYPES = [
   'GCP_SERVICE_ACCOUNT_KEY',
   'DATABASE_URI_WITH_PASSWORD',
   'URL_WITH_CREDENTIALS',
+  'JSON_WEB_KEY_PRIVATE',
 ] as const;
 
 const PEM_BEGIN = '-----BEGIN';
 const PEM_B64_BEGIN = 'LS0tLS1CRUdJT';
-const SPECIAL_ANCHORS = [PEM_BEGIN, PEM_B64_BEGIN, '://', 'service_account'];
+// Base64 DER (no PEM armour) starts with a SEQUENCE: `MII` (two length bytes), `MIG`/`MH` (one).
+const DER_ANCHORS = ['MII', 'MIG', 'MHc', 'MHQ', 'MC4', 'MFE'];
+const JWK_ANCHOR = '"kty"';
+const PUTTY_ANCHOR = 'PuTTY-User-Key-File-';
+const SPECIAL_ANCHORS = [PEM_BEGIN, PEM_B64_BEGIN, '://', 'service_account', JWK_ANCHOR, PUTTY_ANCHOR, ...DER_ANCHORS];
 
 const PEM_HEADER = /-----BEGIN ([A-Z0-9 ]{0,40})PRIVATE KEY( BLOCK)?-----/y;
 const MAX_PEM = 16_384;
 
 const URI_RE =
-  /(?<![A-Za-z0-9+.-])((?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|jdbc:[a-z]+|clickhouse|cockroachdb|neo4j(?:\+s)?|couchdb|ldaps?|s?ftp|smtps?|imaps?|https?|wss?)):\/\/([^:/?#\s@"'<>]{1,128}):([^@/?#\s"'<>]{1,256})@[A-Za-z0-9.[\]_-]{1,255}(?::\d{1,5})?/y;
+  /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{1,30}(?::[a-z]+)?):\/\/([^:/?#\s"'<>]{1,128}):([^@/?#\s"'<>]{1,256})@[A-Za-z0-9.[\]_-]{1,255}(?::\d{1,5})?/y;
+const DB_SCHEME =
+  /^(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|jdbc:[a-z]+|clickhouse|cockroachdb|neo4j(?:\+s)?|couchdb|ldaps?|smtps?|imaps?|oracle|db2|cassandra|elasticsearch|influxdb|nats|kafka|memcached?|[a-z]*db[a-z]*)$/i;
+const WEB_SCHEME = /^(?:https?|wss?|s?ftp)$/i;
 const URI_PLACEHOLDER = /^(?:\*+|x+|\.+|<[^>]*>|\$\{[^}]*\}|\{[^}]*\}|%[^%]*%|\$[A-Za-z_]+|pass(?:word)?|passwd|pwd|secret|changeme|your[_-]?password|\[[^\]]*\])$/i;
 
 const EXAMPLE_VALUE = /EXAMPLE|[Ee]xample|FAKE|[Ff]ake|DUMMY|[Dd]ummy/;
@@ -35,6 +43,12 @@ const EXAMPLE_VALUE = /EXAMPLE|[Ee]xample|FAKE|[Ff]ake|DUMMY|[Dd]ummy/;
  */
 const PLACEHOLDER_VALUE = /(.)\1{7,}|012345|123456|234567|345678|456789|987654|876543|765432|654321|543210|abcdef|ABCDEF/;
 const LOWER: Record<ConfidenceLevel, ConfidenceLevel | undefined> = { high: 'medium', medium: 'low', low: undefined };
+
+// A base64 run, continued over following lines that hold only base64 (after indentation).
+const DER_RUN = /[A-Za-z0-9+/]{16,}={0,2}(?:(?:\r?\n|\\n)[ \t]*[A-Za-z0-9+/]{8,}={0,2}){0,200}/y;
+const PUTTY_PRIVATE = /Private-Lines:\s*(\d{1,3})\r?\n((?:[A-Za-z0-9+/=]{1,128}\r?\n?){1,200})/y;
+const REDACTED_BODY = /\.\.\.|…|(?:^|\n)[^:\n]*\b[A-Za-z]{2,} [a-z]{1,} [a-z]{2,}\b/;
+const JWK_MEMBER = /"(?:d|p|q|dp|dq|qi|k)"\s*:\s*"([A-Za-z0-9_-]{16,})"/g;
 
 const AWS_SECRET = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
 
@@ -46,6 +60,7 @@ interface Compiled {
 }
 
 const GENERIC = 'generic';
+const COMMAND = 'command';
 
 function compile(rules: readonly SecretRule[]): Compiled {
   const byAnchor = new Map<string, SecretRule[]>();
@@ -63,6 +78,10 @@ function compile(rules: readonly SecretRule[]): Compiled {
   for (const kw of GENERIC_TRIGGERS) {
     patterns.push({ text: kw, caseInsensitive: true });
     handlers.push(GENERIC);
+  }
+  for (const kw of COMMAND_TRIGGERS) {
+    patterns.push({ text: kw, caseInsensitive: true });
+    handlers.push(COMMAND);
   }
   return { rules, matcher: new AhoCorasick(patterns), handlers };
 }
@@ -86,12 +105,19 @@ export function createSecretsDetector(id = 'secrets', options: SecretsDetectorOp
     scan(text: string, ctx: ScanContext): Finding[] {
       const out: Finding[] = [];
       const seen = new Set<string>();
+      let sealed: boolean | undefined;
       const emit = (type: string, found: ConfidenceLevel, start: number, end: number, value = text.slice(start, end)): void => {
-        const key = `${type}:${start}:${end}`;
+        // One finding per span for the generic kinds: "api_key" and "key" name the same value.
+        const key = `${GENERIC_SECRET_TYPES.includes(type as never) ? 'generic' : type}:${start}:${end}`;
         if (seen.has(key)) return;
         // Documentation examples (AWS's AKIA…EXAMPLE, "your-key-here") lower the confidence one level.
         const level = EXAMPLE_VALUE.test(value) ? LOWER[found] : found;
         if (level === undefined) return;
+        // Bitnami SealedSecrets hold values encrypted for the cluster's controller: safe to publish by design.
+        if (value.length >= 100 && GENERIC_SECRET_TYPES.includes(type as never) && /^[A-Za-z0-9+/]+=*$/.test(value)) {
+          sealed ??= /kind:\s*["']?SealedSecret\b/.test(text);
+          if (sealed) return;
+        }
         seen.add(key);
         out.push({ detector: id, type, confidence: CONFIDENCE[level], start, end, valueHash: ctx.hashValue(value) });
       };
@@ -99,6 +125,10 @@ export function createSecretsDetector(id = 'secrets', options: SecretsDetectorOp
       const searchedTo = new Map<SecretRule, number>();
       let pemSkipTo = 0;
       let uriSkipTo = 0;
+      let derSkipTo = 0;
+      let nextPrivate = -2;
+      let puttySkipTo = 0;
+      let jwkSkipTo = 0;
       let nextEnd = -2;
       const genericStarts = new Set<number>();
       compiled.matcher.scan(text, (idx, p) => {
@@ -108,6 +138,10 @@ export function createSecretsDetector(id = 'secrets', options: SecretsDetectorOp
           if (genericStarts.has(p)) return;
           genericStarts.add(p);
           genericSecretAt(text, p, emit);
+          return;
+        }
+        if (handler === COMMAND) {
+          commandSecretAt(text, p, emit);
           return;
         }
         if (typeof handler === 'string') {
@@ -142,8 +176,11 @@ export function createSecretsDetector(id = 'secrets', options: SecretsDetectorOp
             end = bodyStart + (tail?.[0].trimEnd().length ?? 0);
             level = encrypted ? 'low' : 'medium';
           }
-          const body = text.slice(bodyStart, Math.min(end, bodyStart + 4096)).replace(/\\[nr]|[^A-Za-z0-9+/]/g, '');
+          const raw = text.slice(bodyStart, Math.min(end, bodyStart + 4096));
+          const body = raw.replace(/\\[nr]|[^A-Za-z0-9+/]/g, '');
           if (body.length < 32 || shannonEntropy(body) < 3.5) return;
+          // Documentation shows keys shortened ("MIIE...AB") or with prose in the body: not a usable key.
+          if (REDACTED_BODY.test(raw)) return;
           emit(type, level, p, end);
           pemSkipTo = end;
           return;
@@ -154,7 +191,8 @@ export function createSecretsDetector(id = 'secrets', options: SecretsDetectorOp
           const t = tok.exec(text);
           if (t === null) return;
           const decoded = Buffer.from(t[0].slice(0, 200_000), 'base64').toString('latin1');
-          if (/-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY/.test(decoded)) emit('PRIVATE_KEY', 'high', p, p + t[0].length);
+          if (!/^-----BEGIN [A-Z0-9 ]{0,40}PRIVATE/.test(decoded)) return;
+          emit('PRIVATE_KEY', /ENCRYPTED/.test(decoded.slice(0, 200)) ? 'low' : 'high', p, p + t[0].length);
           return;
         }
         if (anchor === '://') {
@@ -170,15 +208,47 @@ export function createSecretsDetector(id = 'secrets', options: SecretsDetectorOp
               if (u !== null) {
                 const password = u[3] ?? '';
                 if (!URI_PLACEHOLDER.test(password) && password.length >= 3) {
-                  const scheme = (u[1] ?? '').toLowerCase();
-                  const isWeb = /^(?:https?|wss?|s?ftp)$/.test(scheme);
-                  emit(isWeb ? 'URL_WITH_CREDENTIALS' : 'DATABASE_URI_WITH_PASSWORD', 'high', start, start + u[0].length);
+                  const full = u[1] ?? '';
+                  // "url:https://…" — the scheme is the last part, except jdbc:<driver>.
+                  const scheme = /^jdbc:/i.test(full) ? full : full.slice(full.lastIndexOf(':') + 1);
+                  // Known schemes are high; any other scheme with user:password@host is still a credential.
+                  const known = DB_SCHEME.test(scheme) || WEB_SCHEME.test(scheme);
+                  emit(DB_SCHEME.test(scheme) ? 'DATABASE_URI_WITH_PASSWORD' : 'URL_WITH_CREDENTIALS', known ? 'high' : 'medium', start, start + u[0].length);
                   uriSkipTo = start + u[0].length;
                 }
               }
               break;
             }
           }
+          return;
+        }
+        if (anchor === PUTTY_ANCHOR) {
+          // PuTTY .ppk: the private blob is the `Private-Lines: N` lines that follow; "Encryption: none" is plain.
+          // The next "Private-Lines:" is looked up once for all anchors before it (linear in the text).
+          if (nextPrivate !== -1 && nextPrivate < p) nextPrivate = text.indexOf('Private-Lines:', p);
+          if (nextPrivate < 0 || nextPrivate - p > MAX_PEM || p < puttySkipTo) return;
+          // The first header before a "Private-Lines:" claims it; later headers up to it are not rescanned.
+          puttySkipTo = nextPrivate;
+          PUTTY_PRIVATE.lastIndex = nextPrivate;
+          const m = PUTTY_PRIVATE.exec(text);
+          if (m === null) return;
+          const body = (m[2] ?? '').replace(/\s/g, '');
+          if (body.length < 32 || shannonEntropy(body) < 3.5) return;
+          const plain = /^Encryption:\s*none\s*$/m.test(text.slice(p, nextPrivate));
+          emit('PRIVATE_KEY', plain ? 'high' : 'low', p, nextPrivate + m[0].length);
+          return;
+        }
+        if (anchor === JWK_ANCHOR) {
+          findJwkPrivate(p);
+          return;
+        }
+        if (DER_ANCHORS.includes(anchor)) {
+          if (p < pemSkipTo || p < derSkipTo) return;
+          const der = derPrivateKey(text, p);
+          if (der === undefined) return;
+          // Skip the run whatever the verdict, so a long run with many anchors is read once.
+          derSkipTo = der.end;
+          if (der.key) emit('PRIVATE_KEY', 'high', p, der.end);
           return;
         }
         if (anchor === 'service_account') {
@@ -192,10 +262,37 @@ export function createSecretsDetector(id = 'secrets', options: SecretsDetectorOp
         }
       }
 
+      /** The private members of a JSON Web Key (`d`, `p`, `q`, `dp`, `dq`, `qi`; `k` of a symmetric key). */
+      function findJwkPrivate(p: number): void {
+        if (p < jwkSkipTo) return;
+        // Searches are bounded (1 KiB back, 8 KiB on) so that many "kty" keys cost linear time.
+        const before = text.slice(Math.max(0, p - 1024), p);
+        const brace = before.lastIndexOf('{');
+        const open = brace < 0 ? p : p - before.length + brace;
+        // The object ends at its brace, or where the next key begins when braces are missing (a fragment).
+        const after = text.slice(p, Math.min(text.length, p + 8192));
+        let len = after.length;
+        const closeAt = after.indexOf('}');
+        if (closeAt >= 0) len = closeAt;
+        const nextKey = after.indexOf(JWK_ANCHOR, JWK_ANCHOR.length);
+        if (nextKey >= 0 && nextKey < len) len = nextKey;
+        const close = p + len;
+        const obj = text.slice(open, close);
+        jwkSkipTo = close;
+        JWK_MEMBER.lastIndex = 0;
+        for (let m = JWK_MEMBER.exec(obj); m !== null; m = JWK_MEMBER.exec(obj)) {
+          const v = m[1] ?? '';
+          if (shannonEntropy(v) < 3.5 || PLACEHOLDER_VALUE.test(v)) continue;
+          const s = open + m.index + m[0].length - 1 - v.length;
+          emit('JSON_WEB_KEY_PRIVATE', 'high', s, s + v.length, v);
+        }
+      }
+
       function runRule(rule: SecretRule, p: number): void {
         const back = rule.back ?? 0;
         if (p + rule.maxLen <= (searchedTo.get(rule) ?? -1)) return;
-        const ws = Math.max(0, p - back - 1);
+        // 16 characters of context before the earliest start, for the patterns' lookbehinds.
+        const ws = Math.max(0, p - back - 16);
         const we = Math.min(text.length, p + 2 * rule.maxLen);
         searchedTo.set(rule, we);
         const window = text.slice(ws, we);
@@ -206,18 +303,68 @@ export function createSecretsDetector(id = 'secrets', options: SecretsDetectorOp
             pr.lastIndex++;
             continue;
           }
-          // The left boundary lookbehind needs the character before the window.
-          if (r.index === 0 && ws > 0 && back > 0) continue;
+          // A match that starts before the earliest start this anchor allows belongs to another anchor.
+          if (ws + r.index < p - back) continue;
           const value = r[0];
           if (rule.validate !== undefined && !rule.validate(value)) continue;
-          if (PLACEHOLDER_VALUE.test(value.slice(rule.anchors[0]?.length ?? 0))) continue;
+          const body = stripAnchor(value, rule.anchors);
+          if (rule.allowRuns !== true && PLACEHOLDER_VALUE.test(body)) continue;
+          // A provider's random body never spells EXAMPLE or FAKE: a documentation key, never issued.
+          if (EXAMPLE_VALUE.test(body)) continue;
           const start = ws + r.index;
+          // A prefix that occurs by chance inside a long base64 blob (an inline image, a certificate) is not a token.
+          if (insideBase64Blob(text, start, start + value.length)) continue;
           emit(rule.id, rule.confidence, start, start + value.length, value);
           if (rule.id === 'AWS_ACCESS_KEY') findAwsSecret(text, start, start + value.length, proximity, emit);
         }
       }
     },
   };
+}
+
+/**
+ * A base64 DER private key starting at `p` (PKCS#1 RSA/DSA, PKCS#8, SEC1 EC): its end and whether the body is key material. The first
+ * bytes must be a SEQUENCE holding a version INTEGER and then the key: certificates and public keys start
+ * differently. The key may run over several lines (XML, indented YAML, string concatenation stays out).
+ */
+function derPrivateKey(text: string, p: number): { end: number; key: boolean } | undefined {
+  const prev = text.charCodeAt(p - 1);
+  if (p > 0 && isB64(prev) && !(prev === 110 && text.charCodeAt(p - 2) === 92)) return undefined;
+  const head = Buffer.from(text.slice(p, p + 32), 'base64');
+  if (head.length < 20 || head[0] !== 0x30) return undefined;
+  const l = head[1] ?? 0;
+  const i = l === 0x82 ? 4 : l === 0x81 ? 3 : l < 0x80 ? 2 : -1;
+  if (i < 0 || head[i] !== 0x02 || head[i + 1] !== 0x01) return undefined;
+  const version = head[i + 2];
+  const next = head[i + 3];
+  const nextLen = head[i + 4] ?? 0;
+  const pkcs1 = version === 0 && next === 0x02 && (nextLen === 0x81 || nextLen === 0x82 || nextLen >= 0x40);
+  const pkcs8 = version === 0 && next === 0x30 && head[i + 5] === 0x06;
+  const sec1 = version === 1 && next === 0x04 && (nextLen === 0x20 || nextLen === 0x30 || nextLen === 0x42 || nextLen === 0x41);
+  if (!pkcs1 && !pkcs8 && !sec1) return undefined;
+  DER_RUN.lastIndex = p;
+  const run = DER_RUN.exec(text);
+  if (run === null) return undefined;
+  const end = p + run[0].trimEnd().length;
+  const body = text.slice(p, Math.min(end, p + 4096)).replace(/\s|\\n/g, '');
+  return { end, key: body.length >= 100 && shannonEntropy(body) >= 4.5 };
+}
+
+/** The value without its literal prefix, so that the prefix's own letters do not count as a placeholder run. */
+function stripAnchor(value: string, anchors: readonly string[]): string {
+  for (const a of anchors) if (value.startsWith(a)) return value.slice(a.length);
+  return value;
+}
+
+const isB64 = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47;
+
+/** True when [start, end) sits inside an unbroken base64 run at least 64 characters longer than itself. */
+function insideBase64Blob(text: string, start: number, end: number): boolean {
+  let extra = 0;
+  for (let i = start - 1; i >= 0 && extra < 64 && isB64(text.charCodeAt(i)); i--) extra++;
+  for (let i = end; i < text.length && extra < 64 && isB64(text.charCodeAt(i)); i++) extra++;
+  return extra >= 64;
 }
 
 function findAwsSecret(

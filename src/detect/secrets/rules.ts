@@ -16,9 +16,13 @@ export interface SecretRule {
   readonly confidence: ConfidenceLevel;
   readonly validate?: (value: string) => boolean;
   readonly validatorName?: string;
+  /** Formats with zero-padded fields (runs of `A` in base64) opt out of the placeholder-run check. */
+  readonly allowRuns?: boolean;
 }
 
-const B = '(?<![A-Za-z0-9_-])';
+// Left boundary: no token character before, or the end of an ANSI colour sequence (`ESC[93m`), which
+// terminal logs put directly in front of values.
+const B = '(?:(?<![A-Za-z0-9_-])|(?<=\\x1b\\[[0-9;]{0,12}m))';
 const E = '(?![A-Za-z0-9_-])';
 
 interface RuleOpts {
@@ -26,6 +30,7 @@ interface RuleOpts {
   readonly validate?: (value: string) => boolean;
   readonly validatorName?: string;
   readonly confidence?: ConfidenceLevel;
+  readonly allowRuns?: boolean;
 }
 
 function rule(
@@ -48,11 +53,30 @@ function rule(
     ...(opts.back !== undefined ? { back: opts.back } : {}),
     ...(opts.validate !== undefined ? { validate: opts.validate } : {}),
     ...(opts.validatorName !== undefined ? { validatorName: opts.validatorName } : {}),
+    ...(opts.allowRuns === true ? { allowRuns: true } : {}),
   };
 }
 
 /** Rejects values that are a placeholder run such as `xxxxxxxx` or `00000000` inside the body. */
 const notPlaceholder = (min: number) => (value: string): boolean => !/(.)\1{9,}/.test(value) && shannonEntropy(value) >= min;
+
+/** Grafana API keys are base64 JSON `{"k": key, "n": name, "id": n}`; a key of one repeated character is a placeholder. */
+function grafanaKey(value: string): boolean {
+  try {
+    const obj = JSON.parse(Buffer.from(value, 'base64').toString('utf8')) as unknown;
+    if (typeof obj !== 'object' || obj === null) return false;
+    const k = (obj as Record<string, unknown>).k;
+    return typeof k === 'string' && k.length >= 16 && !/^(.)\1*$/.test(k);
+  } catch {
+    return false;
+  }
+}
+
+/** The part of an X (Twitter) app-only bearer token after its URL-encoded `=` is random. */
+const xBearer = (value: string): boolean => shannonEntropy(value.slice(value.indexOf('%3D') + 3)) >= 3.5;
+
+/** Microsoft's annotated keys carry zero-padded fields; the 52 leading characters are random. */
+const msAnnotated = (value: string): boolean => notPlaceholder(3.5)(value.slice(0, 52));
 
 export const SECRET_RULES: readonly SecretRule[] = [
   // ---- cloud ----
@@ -75,17 +99,19 @@ export const SECRET_RULES: readonly SecretRule[] = [
   rule('TERRAFORM_CLOUD_TOKEN', 'Terraform Cloud / HCP API token', 'HashiCorp', '.atlasv1.', `${B}[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70}${E}`, 80, { back: 15 }),
   rule('DOPPLER_TOKEN', 'Doppler token', 'Doppler', ['dp.pt.', 'dp.st.', 'dp.ct.', 'dp.sa.', 'dp.scim.', 'dp.audit.'], `${B}dp\\.(?:pt|st|ct|sa|scim|audit)\\.[A-Za-z0-9]{40,44}${E}`, 60),
   rule('PULUMI_TOKEN', 'Pulumi access token', 'Pulumi', 'pul-', `${B}pul-[a-f0-9]{40}${E}`, 44),
-  rule('SUPABASE_TOKEN', 'Supabase access token', 'Supabase', ['sbp_', 'sb_secret_'], `${B}(?:sbp_[a-f0-9]{40}|sb_secret_[A-Za-z0-9_-]{30,})${E}`, 60),
+  rule('SUPABASE_TOKEN', 'Supabase access token', 'Supabase', ['sbp_', 'sb_secret_'], `${B}(?:sbp_(?:v0_)?[a-f0-9]{40}|sb_secret_[A-Za-z0-9_-]{30,})${E}`, 60),
   rule('PLANETSCALE_TOKEN', 'PlanetScale token or password', 'PlanetScale', ['pscale_tkn_', 'pscale_pw_', 'pscale_oauth_'], `${B}pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_=.-]{32,64}${E}`, 80),
   rule('DATABRICKS_TOKEN', 'Databricks token', 'Databricks', 'dapi', `${B}dapi[a-f0-9]{32}(?:-\\d)?${E}`, 40, { validate: notPlaceholder(3) }),
   rule('TAILSCALE_KEY', 'Tailscale key', 'Tailscale', 'tskey-', `${B}tskey-(?:api|auth|client|webhook)-[A-Za-z0-9]{6,20}-[A-Za-z0-9]{20,64}${E}`, 100),
   rule('NETLIFY_TOKEN', 'Netlify access token', 'Netlify', 'nfp_', `${B}nfp_[A-Za-z0-9]{36}${E}`, 40),
   rule('DYNATRACE_TOKEN', 'Dynatrace API token', 'Dynatrace', 'dt0c01.', `${B}dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}${E}`, 100),
   rule('NEW_RELIC_KEY', 'New Relic key', 'New Relic', ['NRAK-', 'NRJS-', 'NRII-', 'NRAA-'], `${B}NR(?:AK|II|AA)-[A-Z0-9]{27}${E}|${B}NRJS-[a-f0-9]{19}${E}`, 36),
+  // Ingest licence keys: 40 characters ending in NRAL (EU accounts start with eu01xx).
+  rule('NEW_RELIC_LICENSE_KEY', 'New Relic ingest licence key', 'New Relic', 'NRAL', `${B}(?:eu01x|[a-f0-9]{5})[a-fx0-9][a-f0-9]{30}NRAL${E}`, 4, { back: 37, validate: notPlaceholder(3) }),
   rule('GRAFANA_TOKEN', 'Grafana Cloud or service-account token', 'Grafana', ['glc_', 'glsa_'], `${B}(?:glc_[A-Za-z0-9+/]{32,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})${E}`, 420),
   rule('SENTRY_TOKEN', 'Sentry auth token', 'Sentry', ['sntrys_', 'sntryu_'], `${B}(?:sntrys_eyJ[A-Za-z0-9+/=_-]{60,}|sntryu_[a-f0-9]{64})${E}`, 400),
   rule('CLOUDFLARE_API_TOKEN', 'Cloudflare API token (scannable format)', 'Cloudflare', ['cfat_', 'cfut_', 'cfk_'], `${B}cf(?:at|ut|k)_[A-Za-z0-9]{40,64}${E}`, 70),
-  rule('AKAMAI_CLIENT_TOKEN', 'Akamai EdgeGrid client token or secret', 'Akamai', 'akab-', `${B}akab-[a-z0-9]{16}-[a-z0-9]{16}${E}`, 40),
+  rule('AKAMAI_CLIENT_TOKEN', 'Akamai EdgeGrid client token or secret', 'Akamai', 'akab-', `${B}akab-[a-z0-9]{16}-[a-z0-9]{16}${E}(?!\\.[a-z])`, 40),
   rule('AWS_MWS_KEY', 'Amazon MWS auth token', 'Amazon', 'amzn.mws.', `amzn\\.mws\\.[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}`, 46),
   rule('BREVO_API_KEY', 'Brevo (Sendinblue) API key', 'Brevo', ['xkeysib-', 'xsmtpsib-'], `${B}x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16}${E}`, 92),
   rule('BITBUCKET_DC_TOKEN', 'Bitbucket Data Center HTTP access token', 'Atlassian', 'BBDC-', `${B}BBDC-[A-Za-z0-9+/]{44}${E}`, 50),
@@ -100,6 +126,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   rule('BITBUCKET_APP_PASSWORD', 'Bitbucket app password', 'Atlassian', 'ATBB', `${B}ATBB[A-Za-z0-9_=.-]{28,40}${E}`, 48),
   rule('JFROG_TOKEN', 'JFrog Artifactory token', 'JFrog', ['AKCp', 'cmVmdGtuOjAxOj'], `${B}(?:AKCp[A-Za-z0-9]{69}|cmVmdGtuOjAxOj[A-Za-z0-9]{50})${E}`, 80),
   rule('POSTMAN_API_KEY', 'Postman API key', 'Postman', 'PMAK-', `${B}PMAK-[a-f0-9]{24}-[a-f0-9]{34}${E}`, 70),
+  rule('POSTMAN_COLLECTION_TOKEN', 'Postman collection access token', 'Postman', 'PMAT-', `${B}PMAT-[A-Z0-9]{26}${E}`, 32, { validate: notPlaceholder(3) }),
   rule('SONARQUBE_TOKEN', 'SonarQube token', 'SonarSource', ['squ_', 'sqp_', 'sqa_'], `${B}sq[upa]_[a-f0-9]{40}${E}`, 44),
   rule('CIRCLECI_TOKEN', 'CircleCI personal token', 'CircleCI', 'CCIPAT_', `${B}CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}${E}`, 72),
   rule('BUILDKITE_TOKEN', 'Buildkite API token', 'Buildkite', 'bkua_', `${B}bkua_[a-f0-9]{40}${E}`, 46),
@@ -111,6 +138,14 @@ export const SECRET_RULES: readonly SecretRule[] = [
   rule('AGE_SECRET_KEY', 'age encryption secret key', 'age', 'AGE-SECRET-KEY-1', `AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}`, 76),
   rule('ONEPASSWORD_TOKEN', '1Password service-account token', '1Password', 'ops_eyJ', `${B}ops_eyJ[A-Za-z0-9+/=_-]{250,}`, 2000),
   rule('ONEPASSWORD_SECRET_KEY', '1Password account secret key', '1Password', 'A3-', `${B}A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}${E}`, 50),
+  rule('POSTHOG_PERSONAL_KEY', 'PostHog personal, secret or OAuth key', 'PostHog', ['phx_', 'phs_', 'pha_', 'phr_'], `${B}ph[xsar]_[A-Za-z0-9]{39,64}${E}`, 70, { validate: notPlaceholder(3.5) }),
+  // Project keys are write-only ingestion keys that ship in web pages: reported, but low.
+  rule('POSTHOG_PROJECT_KEY', 'PostHog project API key', 'PostHog', 'phc_', `${B}phc_[A-Za-z0-9]{39,64}${E}`, 70, { validate: notPlaceholder(3.5), confidence: 'low' }),
+  rule('VERCEL_TOKEN', 'Vercel access token', 'Vercel', ['vcp_', 'vci_', 'vca_', 'vcr_', 'vck_'], `${B}vc[pikar]_[A-Za-z0-9]{24,64}${E}`, 70, { validate: notPlaceholder(3.5) }),
+  rule('GRAFANA_API_KEY', 'Grafana API key (legacy)', 'Grafana', 'eyJrIjoi', `${B}eyJrIjoi[A-Za-z0-9+/]{40,400}={0,2}`, 420, { validate: grafanaKey, validatorName: 'decodes to JSON with a key' }),
+  rule('MICROSOFT_ANNOTATED_KEY', 'Microsoft annotated security key (Azure DevOps PAT and other 84-character keys)', 'Microsoft', 'JQQJ9', `${B}[A-Za-z0-9]{52}JQQJ9[A-Za-z0-9]{20,30}={0,2}`, 40, { back: 53, validate: msAnnotated, allowRuns: true }),
+  rule('AWS_BEDROCK_SHORT_TERM_KEY', 'Amazon Bedrock short-term API key', 'Amazon Web Services', 'bedrock-api-key-', `${B}bedrock-api-key-[A-Za-z0-9+/]{30,4000}={0,2}`, 4100, { validate: notPlaceholder(3.5) }),
+  rule('SALESFORCE_ACCESS_TOKEN', 'Salesforce access token / session id', 'Salesforce', '00D', `${B}00D[A-Za-z0-9]{12}![A-Za-z0-9._]{80,}`, 300, { validate: (v) => shannonEntropy(v) >= 4 }),
   // ---- code hosts ----
   rule('GITHUB_PAT', 'GitHub personal access token (classic)', 'GitHub', 'ghp_', `${B}ghp_[A-Za-z0-9]{36}${E}`, 40),
   rule('GITHUB_OAUTH_TOKEN', 'GitHub OAuth access token', 'GitHub', 'gho_', `${B}gho_[A-Za-z0-9]{36}${E}`, 40),
@@ -152,11 +187,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
   rule('TEAMS_WEBHOOK', 'Microsoft Teams incoming webhook', 'Microsoft', '.webhook.office.com/', `https://[a-z0-9-]+\\.webhook\\.office\\.com/webhookb2/[a-z0-9-]{36}@[a-z0-9-]{36}/IncomingWebhook/[a-f0-9]{32}/[a-z0-9-]{36}(?:/[A-Za-z0-9_-]+)?`, 260, { back: 40 }),
   rule('DISCORD_WEBHOOK', 'Discord webhook', 'Discord', ['discord.com/api/webhooks/', 'discordapp.com/api/webhooks/'], `https://(?:ptb\\.|canary\\.)?discord(?:app)?\\.com/api/webhooks/\\d{17,20}/[A-Za-z0-9_-]{60,72}`, 170, { back: 20 }),
   rule('TELEGRAM_BOT_TOKEN', 'Telegram bot token', 'Telegram', ':AA', `${B}\\d{8,10}:AA[0-9A-Za-z_-]{32,33}${E}`, 36, { back: 11 }),
+  rule('X_BEARER_TOKEN', 'X (Twitter) app-only bearer token', 'X', 'AAAAAAAAAAAAAAAAAAAA', `${B}A{20,24}[A-Za-z0-9%]{8,80}%3D[A-Za-z0-9]{30,80}${E}`, 200, { validate: xBearer, allowRuns: true }),
   rule('TWILIO_API_KEY', 'Twilio API key', 'Twilio', 'SK', `${B}SK[0-9a-fA-F]{32}${E}`, 34, { validate: notPlaceholder(3), confidence: 'medium' }),
   rule('SENDGRID_API_KEY', 'SendGrid API key', 'Twilio SendGrid', 'SG.', `${B}SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}${E}`, 70),
   rule('MAILGUN_KEY', 'Mailgun API key', 'Mailgun', 'key-', `${B}key-[a-f0-9]{32}${E}`, 36, { validate: notPlaceholder(3.2), confidence: 'medium' }),
   rule('MAILCHIMP_API_KEY', 'Mailchimp API key', 'Mailchimp', '-us', `${B}[a-f0-9]{32}-us\\d{1,2}${E}`, 40, { back: 33, validate: notPlaceholder(3) }),
-  rule('NOTION_TOKEN', 'Notion integration token', 'Notion', ['secret_', 'ntn_'], `${B}(?:secret_[A-Za-z0-9]{43}|ntn_\\d{11}[A-Za-z0-9]{35})${E}`, 50, { validate: notPlaceholder(3.5) }),
+  rule('NOTION_TOKEN', 'Notion integration token', 'Notion', ['secret_', 'ntn_'], `${B}(?:secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{46})${E}`, 50, { validate: notPlaceholder(3.5) }),
   rule('LINEAR_API_KEY', 'Linear API key', 'Linear', 'lin_api_', `${B}lin_api_[A-Za-z0-9]{40}${E}`, 48),
   rule('FIGMA_TOKEN', 'Figma personal access token', 'Figma', 'figd_', `${B}figd_[A-Za-z0-9_-]{40,}${E}`, 100),
   rule('HUBSPOT_TOKEN', 'HubSpot private app token', 'HubSpot', ['pat-na1-', 'pat-eu1-'], `${B}pat-(?:na|eu)1-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}${E}`, 46),
@@ -170,5 +206,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   rule('RUBYGEMS_KEY', 'RubyGems API key', 'RubyGems', 'rubygems_', `${B}rubygems_[a-f0-9]{48}${E}`, 58),
   rule('CLOJARS_TOKEN', 'Clojars deploy token', 'Clojars', 'CLOJARS_', `${B}CLOJARS_[a-z0-9]{60}${E}`, 68),
   // ---- tokens with structure ----
+  // An NTLM AUTHENTICATE message (base64 "NTLMSSP\0" type 3) carries the password-derived response.
+  rule('NTLM_AUTHENTICATE', 'NTLM authenticate message', 'Microsoft', 'TlRMTVNTUAAD', `${B}TlRMTVNTUAAD[A-Za-z0-9+/]{40,4000}={0,2}`, 4100, { allowRuns: true, confidence: 'medium' }),
   rule('JWT', 'JSON Web Token', 'various', 'eyJ', `${B}eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{0,1024}`, 8192, { validate: jwt, validatorName: 'header and payload decode to JSON, header has alg', confidence: 'medium' }),
 ];
