@@ -114,6 +114,8 @@ const aiInteraction = obj({
   sensitivityLabels: z.array(text).max(256).default([]),
   /** Set when a policy captured the prompt/response into the content store. */
   contentRef: text.optional(),
+  /** Non-text message parts (images, audio, files) that were not inspected. */
+  uninspectedParts: z.number().int().nonnegative().optional(),
 });
 
 const toolInvocation = obj({

@@ -3,6 +3,7 @@
 // Every change is recorded as an AdminAction audit event.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { palisadeError, POLICY_LOCATIONS, POLICY_MODES, type PolicyLocation, type PolicyMode, type Principal } from '../core/index.ts';
+import type { ContentStore } from '../audit/index.ts';
 import type { Detection } from '../detect/index.ts';
 import { handleHuntRequest, type HuntExecutor } from '../hunt/index.ts';
 import type { PolicyCatalog } from '../policy/index.ts';
@@ -18,6 +19,8 @@ export interface AdminDeps {
   readonly labelsHeader: string;
   /** Runs hunting queries (the audit store's read-only connection). */
   readonly hunt: HuntExecutor;
+  /** Captured prompt/response content; the store itself checks the content-reader role and audits every read. */
+  readonly content: ContentStore | undefined;
   adminAction(principal: Principal, operation: string, target: string, details?: Record<string, string | number | boolean | null>): void;
 }
 
@@ -127,6 +130,17 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
     const r = await handleHuntRequest(deps.hunt, req.body, { roles: principal?.roles ?? [] });
     if (!r.ok) return sendError(reply, r.error, 'openai');
     if (principal !== undefined) deps.adminAction(principal, 'hunt.query', 'audit', {});
+    return r.value;
+  });
+
+  // Captured content (policies with the `capture` action): only the content-reader role; the read is audited.
+  app.get('/v1/palisade/content/:ref', async (req, reply) => {
+    const principal = req.palisade.principal;
+    if (deps.content === undefined) return sendError(reply, palisadeError('not_found', 'Content capture is not configured (audit.contentKey).'), 'openai');
+    if (principal === undefined) return sendError(reply, palisadeError('unauthenticated', 'Authentication required.'), 'openai');
+    const { ref } = req.params as { ref: string };
+    const r = await deps.content.read(ref, { id: principal.id, name: principal.name, kind: principal.kind, roles: principal.roles });
+    if (!r.ok) return sendError(reply, r.error, 'openai');
     return r.value;
   });
 

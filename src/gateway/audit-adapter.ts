@@ -45,6 +45,8 @@ export class AuditAdapter implements GatewayAudit {
   readonly #audit: AuditSystem;
   readonly #logger: Logger;
   readonly #alerts: AlertDispatcher | undefined;
+  /** Principal id → when its last SignIn event was recorded (bounded; one per principal per interval). */
+  readonly #signIns = new Map<string, number>();
 
   constructor(audit: AuditSystem, logger: Logger, alerts?: AlertDispatcher) {
     this.#audit = audit;
@@ -62,7 +64,8 @@ export class AuditAdapter implements GatewayAudit {
   }
 
   interaction(r: InteractionRecord): void {
-    const messages = extractRequest(r.api, r.body).segments.map((s) => ({ role: s.source, size: s.text.length, isPrompt: true, source: s.source }));
+    const extracted = extractRequest(r.api, r.body);
+    const messages = extracted.segments.map((s) => ({ role: s.source, size: s.text.length, isPrompt: true, source: s.source }));
     const decisions = [r.prompt?.decision, r.response?.decision];
     const findings = [...(r.prompt?.findings ?? []), ...(r.response?.findings ?? [])].map((f) => ({
       type: f.type,
@@ -92,11 +95,12 @@ export class AuditAdapter implements GatewayAudit {
       ...(r.usage ? { tokens: { in: r.usage.inputTokens, out: r.usage.outputTokens } } : {}),
       latency: { totalMs: round(r.totalMs), addedMs: round(Math.max(0, r.totalMs - r.upstreamMs, inspectMs)) },
       sensitivityLabels: [...new Set([...(r.prompt?.labels ?? []), ...(r.response?.labels ?? [])])],
+      ...(extracted.notInspected > 0 ? { uninspectedParts: extracted.notInspected } : {}),
     };
     const capture = decisions.some((d) => d?.capture === true);
     if (capture && this.#audit.content !== undefined) {
       // Captured content is the original text (before redaction), sealed for the content-reader role.
-      const prompt = extractRequest(r.api, r.body).segments.map((s) => `[${s.source}] ${s.text}`).join('\n');
+      const prompt = extracted.segments.map((s) => `[${s.source}] ${s.text}`).join('\n');
       const response = r.responseText ?? (r.responseBody !== undefined ? extractResponse(r.api, r.responseBody).segments.map((s) => s.text).join('\n') : '');
       this.#audit.content.capture(id, r.principal.id, { prompt, response }).then(
         (ref) => this.#record(ref.ok ? { ...event, contentRef: ref.value } : event),
@@ -139,6 +143,29 @@ export class AuditAdapter implements GatewayAudit {
     }
   }
 
+  /**
+   * A SignIn event the first time a principal is seen, and again after SIGN_IN_INTERVAL: per-request sign-in
+   * records would drown the log, yet an analyst needs to see who started using the gateway, from where, how.
+   */
+  signIn(principal: Principal, clientIp: string, userAgent: string | undefined): void {
+    const now = Date.now();
+    const last = this.#signIns.get(principal.id);
+    if (last !== undefined && now - last < SIGN_IN_INTERVAL) return;
+    if (this.#signIns.size >= 100_000) this.#signIns.clear();
+    this.#signIns.set(principal.id, now);
+    this.#record({
+      recordType: 'SignIn',
+      id: newId('si'),
+      time: now,
+      operation: principal.authMethod === 'jwt' ? 'TokenSignIn' : 'ApiKeySignIn',
+      principal: principalOf(principal),
+      ...(principal.kind === 'agent' ? { agent: { id: principal.id, name: principal.name } } : {}),
+      ...(userAgent !== undefined ? { app: { userAgent: userAgent.slice(0, 512), ...(principal.clientAppId !== undefined ? { name: principal.clientAppId } : {}) } } : {}),
+      clientIp,
+      method: principal.authMethod === 'jwt' ? `oidc:${principal.issuer ?? ''}` : 'api-key',
+    });
+  }
+
   adminAction(principal: Principal, operation: string, target: string, details: Record<string, string | number | boolean | null> = {}): void {
     this.#record({ recordType: 'AdminAction', id: newId('aa'), time: Date.now(), operation, principal: principalOf(principal), target, details });
   }
@@ -158,6 +185,8 @@ export class AuditAdapter implements GatewayAudit {
     });
   }
 }
+
+const SIGN_IN_INTERVAL = 15 * 60_000;
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;

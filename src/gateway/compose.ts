@@ -191,6 +191,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
         catalog,
         labelsHeader: config.inspection.labelsHeader,
         hunt: audit.store,
+        content: audit.content,
         adminAction: (p, op, target, details) => auditAdapter.adminAction(p, op, target, details),
       },
     });

@@ -90,6 +90,7 @@ export interface InteractionRecord {
 
 export interface GatewayAudit {
   interaction(record: InteractionRecord): void;
+  signIn(principal: Principal, clientIp: string, userAgent: string | undefined): void;
   adminAction(principal: Principal, operation: string, target: string, details?: Record<string, string | number | boolean | null>): void;
   denied(req: FastifyRequest, principal: Principal | undefined, reason: string, resource?: string): void;
 }
@@ -197,6 +198,7 @@ export function buildServer(deps: GatewayDeps): FastifyInstance {
       return sendError(reply, auth.error, state.dialect);
     }
     state.principal = auth.value;
+    deps.audit.signIn(auth.value, clientIp, headerString(req.headers['user-agent']));
     return;
   });
 

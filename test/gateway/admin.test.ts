@@ -12,7 +12,16 @@ const CARD = '4111 1111 1111 1111';
 const SECRET = 'ghp_' + 'aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dF3hJ5';
 
 beforeAll(async () => {
-  g = await startTestGateway({ policies: [{ name: 'from-config', mode: 'simulate', rules: [{ name: 'r', conditions: [{ sit: { types: ['US_SSN'] } }], actions: ['audit'] }] }] });
+  g = await startTestGateway(
+    {
+      audit: { contentKey: '${env:CONTENT_KEY}' },
+      policies: [
+        { name: 'from-config', mode: 'simulate', rules: [{ name: 'r', conditions: [{ sit: { types: ['US_SSN'] } }], actions: ['audit'] }] },
+        { name: 'capture-prompts', locations: ['prompt'], scope: { include: { keys: ['capture-me'] } }, rules: [{ name: 'all', conditions: [{ predicate: 'always' }], actions: [{ capture: true }] }] },
+      ],
+    },
+    { env: { CONTENT_KEY: 'a'.repeat(64) } },
+  );
   admin = (await g.gateway.keys.create({ name: 'admin-test', roles: ['admin'] })).key;
 });
 afterAll(async () => g.close());
@@ -48,6 +57,7 @@ describe('admin API', () => {
     const list = await api('GET', '/v1/palisade/policies', admin);
     expect((list.json['data'] as { name: string; source: string }[]).map((p) => [p.name, p.source])).toEqual([
       ['Never send credentials to models', 'store'],
+      ['capture-prompts', 'config'],
       ['from-config', 'config'],
     ]);
     const actions = (await auditEvents(g)).filter((e) => e.recordType === 'AdminAction');
@@ -86,6 +96,43 @@ describe('admin API', () => {
     const bad = await api('POST', '/v1/palisade/hunt', auditor, { query: 'AIInteractions | where' });
     expect(bad.status).toBe(400);
     expect(String((bad.json['error'] as { message: string }).message)).toMatch(/line 1/i);
+  });
+
+  it('records a SignIn per principal (not per request), and non-text parts as uninspected', async () => {
+    const { key } = await g.gateway.keys.create({ name: 'newcomer' });
+    const client = new OpenAI({ apiKey: key, baseURL: `${g.url}/v1`, maxRetries: 0 });
+    await client.chat.completions.create({ model: 'palisade-mock', messages: [{ role: 'user', content: 'first' }] });
+    await client.chat.completions.create({
+      model: 'palisade-mock',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] }],
+    });
+    const events = await auditEvents(g);
+    const signIns = events.filter((e) => e.recordType === 'SignIn' && e.principal?.name === 'newcomer');
+    expect(signIns).toHaveLength(1);
+    expect(signIns[0]).toMatchObject({ operation: 'ApiKeySignIn', method: 'api-key' });
+    const withImage = events.filter((e) => e.recordType === 'AIInteraction' && e.principal?.name === 'newcomer').at(-1);
+    expect(withImage).toMatchObject({ uninspectedParts: 1 });
+  });
+
+  it('captured content is readable only by the content-reader role, and every read is audited', async () => {
+    const { key } = await g.gateway.keys.create({ name: 'capture-me' });
+    await new OpenAI({ apiKey: key, baseURL: `${g.url}/v1`, maxRetries: 0 }).chat.completions.create({
+      model: 'palisade-mock',
+      messages: [{ role: 'user', content: 'remember this sentence for the investigators' }],
+    });
+    const interaction = (await auditEvents(g)).filter((e) => e.recordType === 'AIInteraction' && e.principal?.name === 'capture-me').at(-1) as { contentRef?: string } | undefined;
+    expect(interaction?.contentRef).toBeTruthy();
+    const ref = encodeURIComponent(interaction?.contentRef ?? '');
+    expect((await api('GET', `/v1/palisade/content/${ref}`, admin)).status).toBe(403);
+    const reader = (await g.gateway.keys.create({ name: 'reader', roles: ['content-reader'] })).key;
+    const read = await api('GET', `/v1/palisade/content/${ref}`, reader);
+    expect(read.status).toBe(200);
+    expect(String(read.json['prompt'])).toContain('remember this sentence for the investigators');
+    const reads = (await auditEvents(g)).filter((e) => e.operation === 'content.read');
+    expect(reads.map((e) => [e.recordType, e.outcome])).toEqual([
+      ['AccessDenied', 'denied'],
+      ['AdminAction', 'success'],
+    ]);
   });
 
   it('scans text for any authenticated caller, values masked', async () => {
