@@ -69,13 +69,19 @@ export interface InspectorDeps {
 }
 
 /** A bounded LRU of segment findings, keyed by a keyed hash (never the text itself). */
+interface Scanned {
+  readonly findings: readonly Finding[];
+  /** Sensitivity labels evident in the text. */
+  readonly labels: readonly string[];
+}
+
 class ScanCache {
   readonly #max: number;
-  readonly #map = new Map<string, readonly Finding[]>();
+  readonly #map = new Map<string, Scanned>();
   constructor(max: number) {
     this.#max = max;
   }
-  get(key: string): readonly Finding[] | undefined {
+  get(key: string): Scanned | undefined {
     const v = this.#map.get(key);
     if (v !== undefined) {
       this.#map.delete(key);
@@ -83,7 +89,7 @@ class ScanCache {
     }
     return v;
   }
-  set(key: string, v: readonly Finding[]): void {
+  set(key: string, v: Scanned): void {
     if (this.#max === 0) return;
     this.#map.set(key, v);
     if (this.#map.size > this.#max) {
@@ -155,14 +161,21 @@ export class Inspector {
     return hit;
   }
 
-  #scan(text: string, source: SegmentSource, wanted: { types: string[]; signature: string }): readonly Finding[] {
-    if (wanted.types.length === 0) return [];
+  /** Findings and labels of one text, from the cache when this text was seen before under the same policies. */
+  #scanned(text: string, source: SegmentSource, wanted: { types: string[]; signature: string }): Scanned {
     const key = this.#deps.config.scanCache > 0 ? this.#deps.hashValue(`${wanted.signature}\u0000${source}\u0000${text}`) : '';
     const cached = key === '' ? undefined : this.#cache.get(key);
     if (cached !== undefined) return cached;
-    const found = this.#deps.engine.scan(text, { source, hashValue: this.#deps.hashValue, types: wanted.types });
-    if (key !== '') this.#cache.set(key, found);
-    return found;
+    const entry: Scanned = {
+      findings: wanted.types.length === 0 ? [] : this.#deps.engine.scan(text, { source, hashValue: this.#deps.hashValue, types: wanted.types }),
+      labels: this.#deps.labels.detect(text).map((l) => l.name),
+    };
+    if (key !== '') this.#cache.set(key, entry);
+    return entry;
+  }
+
+  #scan(text: string, source: SegmentSource, wanted: { types: string[]; signature: string }): readonly Finding[] {
+    return this.#scanned(text, source, wanted).findings;
   }
 
   get streamMode(): InspectionConfig['stream']['mode'] {
@@ -194,12 +207,13 @@ export class Inspector {
     const wanted = this.#wanted(policies);
     segments.forEach((seg, i) => {
       const source: SegmentSource = location === 'response' ? 'model-output' : seg.source;
-      const found = location === 'response' ? [...this.#scan(seg.text, source, wanted), ...this.#leaks(seg.text, ctx)] : this.#scan(seg.text, source, wanted);
+      const scanned = this.#scanned(seg.text, source, wanted);
+      const found = location === 'response' ? [...scanned.findings, ...this.#leaks(seg.text, ctx)] : scanned.findings;
       for (const f of found) {
         findings.push({ ...f, source });
         global.push({ ...f, start: f.start + i * SEGMENT_SPAN, end: f.end + i * SEGMENT_SPAN });
       }
-      for (const l of this.#deps.labels.detect(seg.text)) labels.add(l.name);
+      for (const l of scanned.labels) labels.add(l);
     });
     return { findings, global, labels: [...labels] };
   }
@@ -332,8 +346,9 @@ export class Inspector {
     const policies = this.#deps.policies().filter((p) => policyApplies(p, probe));
     if (policies.length === 0) return { outcome: 'allow', findings: [], decision: ALLOW };
     const source: SegmentSource = location === 'tool-output' ? 'tool-result' : 'assistant';
-    const findings = [...this.#scan(text, source, this.#wanted(policies))];
-    const labels = this.#deps.labels.detect(text).map((l) => l.name);
+    const scanned = this.#scanned(text, source, this.#wanted(policies));
+    const findings = [...scanned.findings];
+    const labels = scanned.labels;
     const decision = evaluatePolicies(
       policies,
       { ...probe, findings, labels, ...(ctx.riskLevel !== undefined ? { riskLevel: ctx.riskLevel } : {}) },

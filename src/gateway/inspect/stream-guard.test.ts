@@ -146,6 +146,31 @@ describe('stream guard', () => {
     expect(out[0]?.data).not.toContain(card);
   });
 
+  it('n > 1 choices in one event: each choice is guarded on its own and never travels with another', () => {
+    const g = new StreamGuard('openai.chat', judge(), { mode: 'window', window: 16 });
+    const both = (a: string, b: string): SseEvent => ({
+      data: JSON.stringify({ choices: [{ index: 0, delta: { content: a } }, { index: 1, delta: { content: b } }] }),
+    });
+    const out = [...g.push(both('first choice text here ', 'key sk-abcdefghij')).events, ...g.push(both('and more. ', 'klmnopqrstuvwxyz0123 done')).events, ...g.end().events];
+    for (const ev of out) expect(ev.data).not.toMatch(/sk-abc/);
+    const byChoice = new Map<number, string>();
+    for (const ev of out) {
+      const choices = (JSON.parse(ev.data) as { choices: { index: number; delta: { content?: string } }[] }).choices;
+      expect(choices).toHaveLength(1);
+      const c = choices[0]!;
+      byChoice.set(c.index, (byChoice.get(c.index) ?? '') + (c.delta.content ?? ''));
+    }
+    expect(byChoice.get(0)).toBe('first choice text here and more. ');
+    expect(byChoice.get(1)).toBe('key [SECRET] done');
+  });
+
+  it('events whose text goes out unchanged are forwarded byte for byte', () => {
+    const g = new StreamGuard('openai.chat', judge(), { mode: 'window', window: 64 });
+    const ev = { data: '{"id":"c","choices":[{"index":0,"delta":{"content":"plain words here "}}],"extra":  1}' };
+    const out = [...g.push(ev).events, ...g.end().events];
+    expect(out).toEqual([ev]);
+  });
+
   it('Anthropic text deltas are guarded per content block', () => {
     const g = new StreamGuard('anthropic.messages', judge(), { mode: 'window', window: 16 });
     const delta = (t: string) => ({ event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: t } }) });

@@ -53,7 +53,7 @@ interface Channel {
 
 type Item =
   | { readonly kind: 'raw'; readonly event: SseEvent }
-  | { readonly kind: 'text'; readonly ref: StreamText; readonly channel: Channel; start: number; readonly end: number; split: boolean };
+  | { readonly kind: 'text'; readonly ref: StreamText; readonly channel: Channel; start: number; readonly end: number; split: boolean; readonly shared: boolean };
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
@@ -115,7 +115,7 @@ export class StreamGuard {
         const ch = this.#channel(ref.channel);
         const start = ch.text.length;
         ch.text += ref.text;
-        this.#queue.push({ kind: 'text', ref, channel: ch, start, end: ch.text.length, split: false });
+        this.#queue.push({ kind: 'text', ref, channel: ch, start, end: ch.text.length, split: false, shared: texts.length > 1 });
       }
     }
     return this.#release(false);
@@ -229,7 +229,7 @@ export class StreamGuard {
       if (upto <= head.start) break;
       const out = this.#judge.restore(this.#render(ch, head.start, upto));
       if (upto === head.end && !head.split && out === head.ref.text) events.push(this.#original(head));
-      else if (out.length > 0) events.push(head.ref.withText(out));
+      else if (out.length > 0) events.push(head.shared ? head.ref.isolated(out) : head.ref.withText(out));
       if (upto < head.end) {
         head.start = upto;
         head.split = true;
@@ -240,8 +240,9 @@ export class StreamGuard {
     return { events, blocked: false };
   }
 
+  /** An event whose text went out unchanged: the bytes as they arrived, unless it also carried other channels. */
   #original(item: Extract<Item, { kind: 'text' }>): SseEvent {
-    return item.ref.withText(item.ref.text);
+    return item.shared ? item.ref.isolated(item.ref.text) : item.ref.original;
   }
 
   /** Channel text [a, b) with replacements: a replaced span is written where it starts; its rest is dropped. */

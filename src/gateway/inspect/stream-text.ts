@@ -5,8 +5,15 @@ export interface StreamText {
   /** The text-carrying field: one channel per choice / content block / output item / tool call. */
   readonly channel: string;
   readonly text: string;
+  /** The event as it arrived (sent unchanged when its text needs no rewriting). */
+  readonly original: SseEvent;
   /** The event with its text replaced. */
   withText(text: string): SseEvent;
+  /**
+   * For an event carrying several text fields (n > 1 choices, parallel tool calls): an event holding only this
+   * field, with this text, so that each field is released on its own and none leaks with another.
+   */
+  isolated(text: string): SseEvent;
 }
 
 type Obj = Record<string, unknown>;
@@ -47,9 +54,16 @@ export function streamTexts(api: ClientApi, ev: SseEvent): StreamText[] {
         const idx = typeof ch['index'] === 'number' ? ch['index'] : ci;
         if (typeof delta['content'] === 'string' && delta['content'].length > 0) {
           out.push({
+            original: ev,
             channel: `choice:${idx}:content`,
             text: delta['content'],
             withText: (t) => rebuild((c) => (((c['choices'] as Obj[])[ci] as Obj)['delta'] as Obj)['content'] = t),
+            isolated: (t) =>
+              rebuild((c) => {
+                const choice = { ...((c['choices'] as Obj[])[ci] as Obj) };
+                const { tool_calls: _calls, ...rest } = choice['delta'] as Obj;
+                c['choices'] = [{ ...choice, delta: { ...rest, content: t } }];
+              }),
           });
         }
         const calls = delta['tool_calls'];
@@ -58,12 +72,20 @@ export function streamTexts(api: ClientApi, ev: SseEvent): StreamText[] {
             if (!isObj(call) || !isObj(call['function']) || typeof call['function']['arguments'] !== 'string' || call['function']['arguments'] === '') return;
             const tIdx = typeof call['index'] === 'number' ? call['index'] : ti;
             out.push({
+              original: ev,
               channel: `choice:${idx}:tool:${tIdx}`,
               text: call['function']['arguments'],
               withText: (t) =>
                 rebuild((c) => {
                   const d = ((c['choices'] as Obj[])[ci] as Obj)['delta'] as Obj;
                   (((d['tool_calls'] as Obj[])[ti] as Obj)['function'] as Obj)['arguments'] = t;
+                }),
+              isolated: (t) =>
+                rebuild((c) => {
+                  const choice = (c['choices'] as Obj[])[ci] as Obj;
+                  const d = choice['delta'] as Obj;
+                  const one = (d['tool_calls'] as Obj[])[ti] as Obj;
+                  c['choices'] = [{ ...choice, delta: { tool_calls: [{ ...one, function: { ...(one['function'] as Obj), arguments: t } }] } }];
                 }),
             });
           });
@@ -75,9 +97,11 @@ export function streamTexts(api: ClientApi, ev: SseEvent): StreamText[] {
       const type = obj['type'];
       if ((type === 'response.output_text.delta' || type === 'response.function_call_arguments.delta' || type === 'response.refusal.delta') && typeof obj['delta'] === 'string') {
         out.push({
+          original: ev,
           channel: `item:${part(obj['item_id'] ?? obj['output_index'])}:${part(obj['content_index'])}:${type}`,
           text: obj['delta'],
           withText: (t) => rebuild((c) => (c['delta'] = t)),
+          isolated: (t) => rebuild((c) => (c['delta'] = t)),
         });
       }
       break;
@@ -88,9 +112,11 @@ export function streamTexts(api: ClientApi, ev: SseEvent): StreamText[] {
       const field = delta['type'] === 'text_delta' ? 'text' : delta['type'] === 'input_json_delta' ? 'partial_json' : delta['type'] === 'thinking_delta' ? 'thinking' : undefined;
       if (field === undefined || typeof delta[field] !== 'string') break;
       out.push({
+        original: ev,
         channel: `block:${part(obj['index'])}`,
         text: delta[field],
         withText: (t) => rebuild((c) => ((c['delta'] as Obj)[field] = t)),
+        isolated: (t) => rebuild((c) => ((c['delta'] as Obj)[field] = t)),
       });
       break;
     }
