@@ -36,8 +36,21 @@ export function child(script: string, args: string[] = [], env: Record<string, s
   });
 }
 
-// A 1.3 KB chat prompt.
-export const PROMPT = 'Summarise the following meeting notes for the leadership team in three bullet points. '.repeat(15).slice(0, 1300);
+// A 1.3 KB chat prompt: realistic prose (a request plus meeting notes), no sensitive data.
+export const PROMPT = [
+  'Summarise the following meeting notes for the leadership team in three bullet points, and list the open decisions.',
+  'Attendees discussed the third-quarter roadmap. The platform group reported that the migration of the billing service',
+  'to the new cluster is two weeks behind schedule because the load tests found a memory regression in the invoice renderer.',
+  'Marketing asked whether the launch of the partner portal could move to early October so that it lines up with the',
+  'industry conference; engineering agreed in principle but wants a feature freeze on the fifteenth of September.',
+  'Support presented the customer satisfaction survey: response times improved, but customers still find the onboarding',
+  'guide confusing, especially the section on single sign-on. The documentation team will rewrite it with screenshots.',
+  'Finance confirmed that the hiring plan for two additional site reliability engineers is approved, pending the budget',
+  'review next month. Security asked every team to finish the access review before the audit window opens, and reminded',
+  'everyone that production credentials must never be shared in chat. The next meeting is scheduled for Thursday morning.',
+  'Action items: the platform lead will share a revised migration plan by Friday, and marketing will confirm the booth.',
+  'Please keep the summary short and neutral in tone.',
+].join(' ').slice(0, 1300);
 export const chatBody = (stream: boolean, prompt = PROMPT) =>
   JSON.stringify({ model: 'bench-model', messages: [{ role: 'system', content: 'You are concise.' }, { role: 'user', content: prompt }], stream });
 
