@@ -14,7 +14,7 @@ import { Inspector } from './inspect/inspector.ts';
 import { PolicySource } from './inspect/policy-source.ts';
 import { PolicyAdmin } from './policy-admin.ts';
 import { ApiKeyService, IpFilter, OidcAuthenticator } from '../identity/index.ts';
-import { openStateStore, type StateStore } from '../store/index.ts';
+import { openConfiguredStateStore, type StateStore } from '../store/index.ts';
 import { ClientAuthenticator } from './auth.ts';
 import { createLimiter } from './limits/index.ts';
 import { GatewayMetrics } from './metrics.ts';
@@ -62,11 +62,7 @@ export function createLogger(config: Config): Logger {
 export async function startGateway(config: Config, opts: StartOptions = {}): Promise<RunningGateway> {
   const logger = opts.logger ?? createLogger(config);
   const clock = opts.clock ?? SYSTEM_CLOCK;
-  const store = await openStateStore({
-    driver: config.state.driver,
-    home: config.home,
-    ...(config.state.postgres ? { postgresUrl: config.state.postgres.url.reveal() } : {}),
-  });
+  const store = await openConfiguredStateStore(config);
   const closers: (() => Promise<void>)[] = [() => store.close()];
   try {
     const hashKey = await store.settings.getOrCreateSecret('api-key-hash', 32);

@@ -1,6 +1,7 @@
 // Palisade's runtime state (API keys, installation secrets, and later agents, pins, approvals) behind
 // one small interface, with an embedded SQLite backend and a PostgreSQL backend for several replicas.
 // Both backends run the same Kysely queries and the same test suite.
+import type { Config } from '../core/index.ts';
 import { openPostgresStateStore } from './postgres/open.ts';
 import { openSqliteStateStore } from './sqlite/open.ts';
 import type { StateStore } from './state-store.ts';
@@ -25,4 +26,13 @@ export async function openStateStore(opts: OpenStateStoreOptions): Promise<State
       if (opts.postgresUrl === undefined) throw new Error('state.driver is postgres but no postgres URL was given');
       return openPostgresStateStore({ url: opts.postgresUrl, ...(opts.schema !== undefined ? { schema: opts.schema } : {}) });
   }
+}
+
+/** Opens the store a validated configuration names (`state.driver`, `state.home`, `state.postgres.url`). */
+export function openConfiguredStateStore(config: Config): Promise<StateStore> {
+  return openStateStore({
+    driver: config.state.driver,
+    home: config.home,
+    ...(config.state.postgres ? { postgresUrl: config.state.postgres.url.reveal() } : {}),
+  });
 }

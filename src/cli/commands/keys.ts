@@ -1,15 +1,11 @@
 import type { Command } from 'commander';
 import { SYSTEM_CLOCK, duration, type Config } from '../../core/index.ts';
 import { ApiKeyService } from '../../identity/index.ts';
-import { openStateStore, type StateStore } from '../../store/index.ts';
+import { openConfiguredStateStore, type StateStore } from '../../store/index.ts';
 import { loadCliConfig } from '../load-config.ts';
 
 async function withKeys<T>(config: Config, fn: (keys: ApiKeyService, store: StateStore) => Promise<T>): Promise<T> {
-  const store = await openStateStore({
-    driver: config.state.driver,
-    home: config.home,
-    ...(config.state.postgres ? { postgresUrl: config.state.postgres.url.reveal() } : {}),
-  });
+  const store = await openConfiguredStateStore(config);
   try {
     const secret = await store.settings.getOrCreateSecret('api-key-hash', 32);
     return await fn(new ApiKeyService(store.keys, secret, SYSTEM_CLOCK), store);

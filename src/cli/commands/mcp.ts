@@ -17,7 +17,7 @@ import {
   type AuthzResource,
   type McpStateStore,
 } from '../../mcp/index.ts';
-import { openStateStore } from '../../store/index.ts';
+import { openConfiguredStateStore } from '../../store/index.ts';
 import { loadCliConfig } from '../load-config.ts';
 
 function fail(message: string, code = 2): never {
@@ -36,11 +36,7 @@ async function withMcpState<T>(config: Config, fn: (store: McpStateStore) => Pro
 
 /** Resolves a Palisade key to its principal, as the gateway would. */
 async function principalOfKey(config: Config, key: string): Promise<Principal> {
-  const store = await openStateStore({
-    driver: config.state.driver,
-    home: config.home,
-    ...(config.state.postgres ? { postgresUrl: config.state.postgres.url.reveal() } : {}),
-  });
+  const store = await openConfiguredStateStore(config);
   try {
     const secret = await store.settings.getOrCreateSecret('api-key-hash', 32);
     const keys = new ApiKeyService(store.keys, secret, SYSTEM_CLOCK);

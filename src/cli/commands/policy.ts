@@ -5,16 +5,12 @@ import { createInspection } from '../../gateway/index.ts';
 import { PolicyAdmin, testPolicies } from '../../gateway/policy-admin.ts';
 import { ApiKeyService } from '../../identity/index.ts';
 import { POLICY_TEMPLATES } from '../../policy/index.ts';
-import { openStateStore, type StateStore } from '../../store/index.ts';
+import { openConfiguredStateStore, type StateStore } from '../../store/index.ts';
 import { loadCliConfig } from '../load-config.ts';
 import { printTable } from './keys.ts';
 
 async function withStore<T>(config: Config, fn: (store: StateStore, admin: PolicyAdmin) => Promise<T>): Promise<T> {
-  const store = await openStateStore({
-    driver: config.state.driver,
-    home: config.home,
-    ...(config.state.postgres ? { postgresUrl: config.state.postgres.url.reveal() } : {}),
-  });
+  const store = await openConfiguredStateStore(config);
   try {
     return await fn(store, new PolicyAdmin(config.policies, store.policies, () => Date.now()));
   } finally {

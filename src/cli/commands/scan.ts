@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createValueHasher, randomToken, type ConfidenceLevel, type Config, type ValueHasher } from '../../core/index.ts';
 import { createDetection, loadConfiguredEdm, minScore, type ScanReport } from '../../detect/index.ts';
-import { openStateStore } from '../../store/index.ts';
+import { openConfiguredStateStore } from '../../store/index.ts';
 import { loadCliConfig } from '../load-config.ts';
 
 interface ScanOpts {
@@ -41,11 +41,7 @@ async function readInput(file: string | undefined): Promise<string> {
 /** The installation's finding-hash key, so hashes printed here match the gateway's audit records. */
 async function findingHasher(config: Config, ephemeral: boolean): Promise<ValueHasher> {
   if (ephemeral) return createValueHasher(randomToken(32));
-  const store = await openStateStore({
-    driver: config.state.driver,
-    home: config.home,
-    ...(config.state.postgres ? { postgresUrl: config.state.postgres.url.reveal() } : {}),
-  });
+  const store = await openConfiguredStateStore(config);
   try {
     return createValueHasher(await store.settings.getOrCreateSecret('finding-hash', 32));
   } finally {
