@@ -3,6 +3,7 @@
 // breakdown; the p50/p99 latency of a 2 KB prompt; heap growth; and the growth of scan time from 1 KB
 // to 4 MB (should be linear). The baseline is a single `/\d+/g` pass over the same text, measured in
 // the same run. Options: --mb N (corpus size, default 4), --quick (smaller runs, for CI smoke).
+import { seededRandom as prng } from '../src/core/random.ts';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createValueHasher } from '../src/core/crypto.ts';
@@ -14,17 +15,6 @@ const { values: args } = parseArgs({ options: { mb: { type: 'string', default: '
 const quick = args.quick === true;
 const corpusMb = quick ? 1 : Number(args.mb ?? '4');
 
-// Deterministic PRNG (mulberry32) so every run scans the same text.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = `the of and to in is was for that on with as by at from his her they this which are be an or have had not but were
 one all their there been has when who will more no if out so said what up its about into than them can only other new some

@@ -1,4 +1,5 @@
 // Sample events for tests and the benchmark: realistic shapes, deterministic from a seed and a time.
+import { seededRandom as prng } from '../core/random.ts';
 import type { AuditEventInput } from './events.ts';
 
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'];
@@ -6,17 +7,6 @@ const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet', 'o3'];
 const APPS = ['copilot-chat', 'support-bot', 'cli', 'vscode'];
 const TYPES = ['CREDIT_CARD', 'EMAIL', 'AWS_ACCESS_KEY', 'PROMPT_INJECTION', 'IBAN'];
 
-/** A small deterministic PRNG (mulberry32), so seeded data is the same on every run and backend. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(r: () => number, xs: readonly T[]): T {
   return xs[Math.floor(r() * xs.length)] as T;
@@ -161,3 +151,5 @@ export const HUNTING_EXTRA_SEED: readonly AuditEventInput[] = [
     app: { name: 'vscode' }, model: { requested: 'gpt-4o', served: 'gpt-4o' }, provider: 'openai', tokens: { in: 10, out: 10 }, outcome: 'success',
   })),
 ];
+
+export { prng };

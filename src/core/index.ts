@@ -8,6 +8,7 @@ export { CONFIDENCE, confidenceLevel } from './finding.ts';
 export type { ConfidenceLevel, ConfidenceScore, SegmentSource, Finding, ValueHasher, ScanContext, Detector } from './finding.ts';
 export { createValueHasher, randomToken, constantTimeEqual } from './crypto.ts';
 export { newRequestId, newId, SYSTEM_CLOCK } from './ids.ts';
+export { seededRandom } from './random.ts';
 export type { Clock } from './ids.ts';
 export type { Principal, PrincipalKind, AuthMethod } from './principal.ts';
 export { globToRegExp, globMatch, isGlob, matchesAny } from './glob.ts';

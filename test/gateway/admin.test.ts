@@ -1,9 +1,8 @@
 // The admin API (policies, templates, policy test, scan) and the policy CLI against a running gateway.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../support/audit.ts';
+import { runCli } from '../support/cli.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 
 let g: TestGateway;
@@ -145,15 +144,7 @@ describe('admin API', () => {
 
 describe('policy CLI', () => {
   it('enable-template and simulate from the CLI take effect on the running gateway within a second', async () => {
-    const bin = fileURLToPath(new URL('../../bin/palisade.js', import.meta.url));
-    const run = (args: string[]) =>
-      new Promise<{ code: number | null; out: string }>((resolve) => {
-        const p = spawn(process.execPath, [bin, ...args], { cwd: g.home, env: { ...process.env, PALISADE_HOME: g.home } });
-        let out = '';
-        p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        p.stderr.on('data', (d: Buffer) => (out += d.toString()));
-        p.on('close', (code) => resolve({ code, out }));
-      });
+    const run = (args: string[]) => runCli(g.home, args);
     const enabled = await run(['policy', 'enable-template', 'protect-labelled-data']);
     expect(enabled.code).toBe(0);
     const labelled = () => chat('HIGHLY CONFIDENTIAL\nQ3 board minutes: acquisition target list.').then(() => 'allowed', () => 'blocked');

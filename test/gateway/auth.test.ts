@@ -1,12 +1,11 @@
 // Client authentication and admission: keys, model restrictions, revocation, CLI-created keys on a running
 // gateway, rate limits (memory and Redis), IP deny lists and OIDC tokens.
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import OpenAI from 'openai';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 
 const started: TestGateway[] = [];
@@ -65,15 +64,7 @@ describe('API keys', () => {
 
   it('a key created and revoked from the CLI works on the running gateway within a second', async () => {
     const g = await gateway();
-    const bin = fileURLToPath(new URL('../../bin/palisade.js', import.meta.url));
-    const run = (args: string[]) =>
-      new Promise<{ code: number | null; out: string }>((resolve) => {
-        const p = spawn(process.execPath, [bin, ...args], { cwd: g.home, env: { ...process.env, PALISADE_HOME: g.home } });
-        let out = '';
-        p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        p.stderr.on('data', (d: Buffer) => (out += d.toString()));
-        p.on('close', (code) => resolve({ code, out }));
-      });
+    const run = (args: string[]) => runCli(g.home, args);
     const created = await run(['keys', 'create', '--name', 'from-cli', '--models', 'palisade-mock']);
     expect(created.code).toBe(0);
     const key = created.out.trim().split('\n').at(-1) ?? '';

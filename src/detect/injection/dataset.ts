@@ -1,6 +1,7 @@
 // The deterministic train/validation split of the injection dev set, and the extra training examples
 // (obfuscated copies of attacks, ordinary benign requests). Pure: the scripts read the files and pass the
 // records in, so the split the evaluation uses is provably the one training held back.
+import { seededRandom } from '../../core/random.ts';
 import { createHash } from 'node:crypto';
 
 export interface LabelledRecord {
@@ -73,17 +74,6 @@ export function splitRecords(records: readonly LabelledRecord[]): { train: Label
   return { train, validation };
 }
 
-/** A small seeded PRNG (mulberry32) so augmentation and shuffling are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const TAG_BASE = 0xe0000;
 

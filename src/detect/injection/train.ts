@@ -1,7 +1,7 @@
 // Training of the linear model: L2-regularised logistic regression fitted with AdaGrad over the same
 // features the detector computes (features.ts), windows included. Pure TypeScript, deterministic for a seed.
 import type { LabelledRecord } from './dataset.ts';
-import { seededRandom } from './dataset.ts';
+import { seededRandom } from '../../core/random.ts';
 import { DENSE_FEATURES, denseFeatures, forEachCharGram, forEachWordGram, HASH_BITS, HASH_DIM, windowsOf } from './features.ts';
 import { sigmoid, type InjectionModel } from './model.ts';
 import { normalize } from './normalize.ts';

@@ -1,7 +1,7 @@
 // Per-stream transforms from the backend's server-sent events to the client's. Pass-through transforms forward the
 // backend's events untouched (no JSON re-serialisation) and parse only the few events that carry usage; translating
 // transforms rebuild the stream in the other dialect, event by event, with back-pressure intact.
-import { anthropicUsage, chatUsage, chatUsageBody, responsesUsage } from './translate.ts';
+import { ANTHROPIC_TO_FINISH, anthropicUsage, chatUsage, chatUsageBody, FINISH_TO_ANTHROPIC, responsesUsage } from './translate.ts';
 import type { SseEvent, Usage } from './types.ts';
 
 export interface StreamTransform {
@@ -106,15 +106,6 @@ export class AnthropicPassThrough implements StreamTransform {
     return this.#seen ? { inputTokens: this.#input, outputTokens: this.#output } : undefined;
   }
 }
-
-const ANTHROPIC_TO_FINISH: Record<string, string> = {
-  end_turn: 'stop',
-  stop_sequence: 'stop',
-  pause_turn: 'stop',
-  max_tokens: 'length',
-  tool_use: 'tool_calls',
-  refusal: 'content_filter',
-};
 
 /** Anthropic events → OpenAI chat chunks, ending with `data: [DONE]`. */
 export class AnthropicToChat implements StreamTransform {
@@ -230,14 +221,6 @@ export class AnthropicToChat implements StreamTransform {
     return this.#usageState.usage();
   }
 }
-
-const FINISH_TO_ANTHROPIC: Record<string, string> = {
-  stop: 'end_turn',
-  length: 'max_tokens',
-  tool_calls: 'tool_use',
-  function_call: 'tool_use',
-  content_filter: 'refusal',
-};
 
 /** OpenAI chat chunks → Anthropic events (message_start … message_stop). */
 export class ChatToAnthropic implements StreamTransform {

@@ -290,7 +290,8 @@ function textOfAnthropicContent(content: unknown): string | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 // Whole answers
 
-const ANTHROPIC_TO_FINISH: Record<string, string> = {
+/** Anthropic stop reasons → OpenAI finish reasons, and back (whole answers and streams alike). */
+export const ANTHROPIC_TO_FINISH: Record<string, string> = {
   end_turn: 'stop',
   stop_sequence: 'stop',
   pause_turn: 'stop',
@@ -298,7 +299,7 @@ const ANTHROPIC_TO_FINISH: Record<string, string> = {
   tool_use: 'tool_calls',
   refusal: 'content_filter',
 };
-const FINISH_TO_ANTHROPIC: Record<string, string> = {
+export const FINISH_TO_ANTHROPIC: Record<string, string> = {
   stop: 'end_turn',
   length: 'max_tokens',
   tool_calls: 'tool_use',
