@@ -8,10 +8,16 @@ const ALLOWED = {
   audit: ['core'],
   hunt: ['core'],
   store: ['core', 'identity'],
-  mcp: ['core', 'detect', 'policy', 'identity', 'audit'],
-  gateway: ['core', 'detect', 'policy', 'identity', 'risk', 'audit', 'hunt', 'store', 'mcp'],
-  cli: ['core', 'detect', 'policy', 'identity', 'risk', 'audit', 'hunt', 'store', 'mcp', 'gateway'],
+  pipeline: ['core', 'detect', 'policy', 'identity', 'risk', 'audit'],
+  mcp: ['core', 'detect', 'policy', 'identity', 'audit', 'pipeline'],
+  gateway: ['core', 'detect', 'policy', 'identity', 'risk', 'audit', 'hunt', 'store', 'pipeline', 'mcp'],
+  cli: ['core', 'detect', 'policy', 'identity', 'risk', 'audit', 'hunt', 'store', 'pipeline', 'mcp', 'gateway'],
 };
+/**
+ * Doors are thin adapters: the model routes and the MCP operation handlers reach detection, policies and
+ * the audit log only through the pipeline (issue 10), so no door can skip a step.
+ */
+const DOORS = '^src/(gateway/routes/|mcp/(front|engine|content|exchange)\\.ts$)';
 const MODULES = Object.keys(ALLOWED);
 
 module.exports = {
@@ -25,6 +31,13 @@ module.exports = {
         path: `^src/(${MODULES.filter((m) => m !== from && !ALLOWED[from].includes(m)).join('|')})/`,
       },
     })),
+    {
+      name: 'doors-go-through-the-pipeline',
+      comment: 'route and MCP handlers may not import detect, policy or audit directly: every step is in src/pipeline',
+      severity: 'error',
+      from: { path: DOORS },
+      to: { path: '^src/(detect|policy|audit)/' },
+    },
     {
       name: 'no-unknown-module',
       comment: 'every folder under src/ is a module listed in ARCHITECTURE.md',

@@ -116,6 +116,8 @@ const aiInteraction = obj({
   contentRef: text.optional(),
   /** Non-text message parts (images, audio, files) that were not inspected. */
   uninspectedParts: z.number().int().nonnegative().optional(),
+  /** The backend's own HTTP status when it refused the request (errorCode `upstream_rejected`). */
+  upstreamStatus: z.number().int().min(100).max(599).optional(),
 });
 
 const toolInvocation = obj({
@@ -129,6 +131,10 @@ const toolInvocation = obj({
   resultBytes: z.number().int().nonnegative().optional(),
   /** What Palisade decided: allowed, redacted, denied, quarantined, blocked-input, … */
   decision: text.optional(),
+  /** Why, when not allowed: the deciding Cedar policies, the quarantine reasons, the upstream's error. */
+  reason: text.optional(),
+  /** The human approval request the call waited on. */
+  approvalId: text.optional(),
   conversationId: text.optional(),
   latency: obj({ totalMs: z.number().nonnegative(), addedMs: z.number().nonnegative() }).optional(),
 });

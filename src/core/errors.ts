@@ -14,6 +14,9 @@ export const ERROR_CODES = {
   model_not_allowed: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
   content_blocked: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
   content_blocked_overridable: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
+  tool_quarantined: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
+  approval_denied: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
+  approval_expired: { status: 403, openai: 'permission_error', anthropic: 'permission_error' },
   not_found: { status: 404, openai: 'invalid_request_error', anthropic: 'not_found_error' },
   model_not_found: { status: 404, openai: 'invalid_request_error', anthropic: 'not_found_error' },
   method_not_allowed: { status: 405, openai: 'invalid_request_error', anthropic: 'invalid_request_error' },
@@ -24,6 +27,8 @@ export const ERROR_CODES = {
   budget_exceeded: { status: 429, openai: 'insufficient_quota', anthropic: 'rate_limit_error' },
   internal_error: { status: 500, openai: 'server_error', anthropic: 'api_error' },
   upstream_error: { status: 502, openai: 'server_error', anthropic: 'api_error' },
+  /** The backend refused the request itself (its own 4xx, passed through to the client as it came). */
+  upstream_rejected: { status: 400, openai: 'invalid_request_error', anthropic: 'invalid_request_error' },
   upstream_unavailable: { status: 503, openai: 'server_error', anthropic: 'overloaded_error' },
   upstream_timeout: { status: 504, openai: 'server_error', anthropic: 'api_error' },
   not_ready: { status: 503, openai: 'server_error', anthropic: 'api_error' },

@@ -7,6 +7,7 @@ import type { ContentStore } from '../audit/index.ts';
 import type { Detection } from '../detect/index.ts';
 import { handleHuntRequest, type HuntExecutor } from '../hunt/index.ts';
 import type { PolicyCatalog } from '../policy/index.ts';
+import { Collector, type Pipeline } from '../pipeline/index.ts';
 import { sendError } from './http-errors.ts';
 import type { PolicySource } from './inspect/policy-source.ts';
 import { testPolicies, type PolicyAdmin } from './policy-admin.ts';
@@ -21,6 +22,8 @@ export interface AdminDeps {
   readonly hunt: HuntExecutor;
   /** Captured prompt/response content; the store itself checks the content-reader role and audits every read. */
   readonly content: ContentStore | undefined;
+  /** The scan API runs through the pipeline like every other door. */
+  readonly pipeline: Pipeline;
   adminAction(principal: Principal, operation: string, target: string, details?: Record<string, string | number | boolean | null>): void;
 }
 
@@ -144,13 +147,51 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
     return r.value;
   });
 
+  // The scan API is a door of the pipeline like the model routes: limits, scan-api policies and one
+  // AIInteraction record per scan (never the text).
   app.post('/v1/palisade/scan', async (req, reply) => {
+    const principal = req.palisade.principal;
+    if (principal === undefined) return sendError(reply, palisadeError('unauthenticated', 'Authentication required.'), 'openai');
     const b = body(req);
-    if (typeof b['text'] !== 'string') return sendError(reply, palisadeError('invalid_request', '"text" must be a string.', { param: 'text' }), 'openai');
+    const text = b['text'];
+    if (typeof text !== 'string') return sendError(reply, palisadeError('invalid_request', '"text" must be a string.', { param: 'text' }), 'openai');
     const labelHeader = req.headers[deps.labelsHeader];
-    return deps.detection.report(b['text'], {
-      ...(typeof b['minConfidence'] === 'string' && ['low', 'medium', 'high'].includes(b['minConfidence']) ? { minConfidence: b['minConfidence'] as 'low' | 'medium' | 'high' } : {}),
-      ...(typeof labelHeader === 'string' ? { labelHeader } : {}),
-    });
+    const minConfidence = typeof b['minConfidence'] === 'string' && ['low', 'medium', 'high'].includes(b['minConfidence']) ? (b['minConfidence'] as 'low' | 'medium' | 'high') : undefined;
+    const content = new Collector();
+    content.text(text, 'user', ['text']);
+    await deps.pipeline.run(
+      {
+        id: req.id,
+        time: Date.now(),
+        ingress: 'scan',
+        operation: 'palisade.scan',
+        principal,
+        client: { ip: req.palisade.clientIp, ...(req.headers['user-agent'] !== undefined ? { userAgent: req.headers['user-agent'] } : {}) },
+        target: { kind: 'none' },
+      },
+      {
+        requestLocation: 'scan-api',
+        responseLocation: undefined,
+        body: { text },
+        content: content.done(),
+        forward: (scanned) =>
+          Promise.resolve({
+            kind: 'json',
+            status: 200,
+            body: deps.detection.report(typeof scanned['text'] === 'string' ? scanned['text'] : text, {
+              ...(minConfidence !== undefined ? { minConfidence } : {}),
+              ...(typeof labelHeader === 'string' ? { labelHeader } : {}),
+            }) as unknown as Record<string, unknown>,
+          }),
+        refuse: (refusal) => {
+          sendError(reply, refusal.error, 'openai');
+        },
+        send: (status, out) => {
+          reply.code(status).send(out);
+        },
+      },
+      { labelsHeader: typeof labelHeader === 'string' ? labelHeader : undefined },
+    );
+    return reply;
   });
 }

@@ -7,10 +7,8 @@ import { createDetection, loadConfiguredEdm, type Detection } from '../detect/in
 import type { PolicyCatalog } from '../policy/index.ts';
 import { createInjectionDetector, createShield, loadInjectionModel, type FetchLike } from '../detect/injection/index.ts';
 import type { McpGateway } from '../mcp/index.ts';
+import { createPolicyCatalog, Inspector, Pipeline, Recorder } from '../pipeline/index.ts';
 import { AlertDispatcher } from './alerts.ts';
-import { AuditAdapter } from './audit-adapter.ts';
-import { createPolicyCatalog } from './inspect/catalog.ts';
-import { Inspector } from './inspect/inspector.ts';
 import { PolicySource } from './inspect/policy-source.ts';
 import { PolicyAdmin } from './policy-admin.ts';
 import { ApiKeyService, IpFilter, OidcAuthenticator } from '../identity/index.ts';
@@ -93,7 +91,22 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
 
     const alerts = new AlertDispatcher(config.alerts);
     closers.unshift(() => alerts.close());
-    const auditAdapter = new AuditAdapter(audit, logger, alerts);
+    const recorder = new Recorder({
+      audit: {
+        record: (event) => {
+          audit.log.record(event).then(
+            (ok) => {
+              if (!ok) logger.warn({ recordType: event.recordType }, 'audit event not recorded');
+            },
+            () => undefined,
+          );
+        },
+      },
+      content: audit.content,
+      alerts,
+      clock,
+      logger,
+    });
     const metrics = new GatewayMetrics({ defaultMetrics: opts.processMetrics ?? true });
     registerAuditMetrics(metrics.registry, { log: audit.log, exporters: audit.exporters });
     metrics.observeAlerts(() => alerts.stats());
@@ -117,51 +130,26 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       { clock, metrics, logger },
     );
     closers.unshift(() => router.close());
+    const canary = config.injection.enabled && config.injection.canary.enabled ? { minFragmentChars: config.injection.canary.minFragmentChars } : undefined;
+    const pipeline = new Pipeline({
+      authenticator: auth,
+      inspector,
+      limiter,
+      recorder,
+      clock,
+      logger,
+      metrics,
+      ...(canary !== undefined ? { canary } : {}),
+    });
 
     // The MCP front shares the gateway's authentication, detectors, policies and audit log. It is loaded
     // only when MCP servers are configured (the SDK and the Cedar engine cost memory otherwise unused).
     let mcp: McpGateway | undefined;
     if (config.mcp.servers.length > 0) {
-      const { createMcpGateway, openSqliteMcpStateStore, toAuditEvent } = await import('../mcp/index.ts');
+      const { createMcpGateway, openSqliteMcpStateStore } = await import('../mcp/index.ts');
       const mcpState = openSqliteMcpStateStore(config.home);
       closers.unshift(() => mcpState.close());
-      const mcpCreated = await createMcpGateway(config, {
-        authenticate: async (headers) => {
-          const r = await auth.authenticate(headers);
-          if (!r.ok) return r;
-          const p = r.value;
-          return {
-            ok: true,
-            value: {
-              principal: p,
-              ...(p.tokenAudiences !== undefined ? { audiences: p.tokenAudiences } : {}),
-              ...(p.tokenScopes !== undefined ? { scopes: p.tokenScopes } : {}),
-            },
-          };
-        },
-        inspect: (location, text, ctx) => {
-          const r = inspector.inspectText(location, text, { principal: ctx.principal, server: ctx.server, tool: ctx.tool });
-          if (r.decision.alerts.length > 0) {
-            const counts = new Map<string, number>();
-            for (const f of r.findings) counts.set(f.type, (counts.get(f.type) ?? 0) + 1);
-            alerts.dispatch(r.decision.alerts, {
-              subjectId: ctx.sessionId ?? 'mcp',
-              principal: ctx.principal,
-              location,
-              target: ctx.tool,
-              outcome: r.outcome,
-              findings: [...counts].map(([type, count]) => ({ type, count })),
-            });
-          }
-          return Promise.resolve(r);
-        },
-        record: (event) => {
-          audit.log.record(toAuditEvent(event)).catch(() => undefined);
-        },
-        state: mcpState,
-        clock,
-        logger,
-      });
+      const mcpCreated = await createMcpGateway(config, { pipeline, state: mcpState, clock, logger });
       if (!mcpCreated.ok) throw new Error(`MCP configuration: ${mcpCreated.error.join('; ')}`);
       const created = mcpCreated.value;
       mcp = created;
@@ -171,15 +159,12 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     const app = buildServer({
       config,
       logger,
-      auth,
       network: { clientIp: (s, x) => ipFilter.clientIp(s, x), isAllowed: (ip) => ipFilter.isAllowed(ip) },
-      limiter,
+      pipeline,
       router,
       metrics,
       storeReady: () => store.ping(),
-      inspector,
       ...(mcp !== undefined ? { mcp } : {}),
-      audit: auditAdapter,
       admin: {
         policyAdmin: new PolicyAdmin(config.policies, store.policies, () => clock.now()),
         policies,
@@ -188,7 +173,8 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
         labelsHeader: config.inspection.labelsHeader,
         hunt: audit.store,
         content: audit.content,
-        adminAction: (p, op, target, details) => auditAdapter.adminAction(p, op, target, details),
+        pipeline,
+        adminAction: (p, op, target, details) => recorder.adminAction(p, op, target, details),
       },
     });
     closers.unshift(() => app.close());

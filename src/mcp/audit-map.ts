@@ -1,44 +1,10 @@
-// Maps the MCP gateway's events onto the audit log's record schema (src/audit/events.ts). A ToolInvocation
-// record's `operation` says what was invoked (tools/call, resources/read, prompts/get) and its resource
-// `tool` is the tool name, resource URI or prompt name; integrity changes become AdminAction records.
+// Maps the MCP gateway's tool-integrity events onto the audit log's record schema (src/audit/events.ts).
+// Operations (tools/call, resources/read, prompts/get) are recorded by the pipeline like every interaction.
 import type { AuditEventInput } from '../audit/index.ts';
-import type { McpEvent, ToolCallDecision } from './types.ts';
+import type { ToolIntegrityEvent } from './types.ts';
 
-const OUTCOME: Record<ToolCallDecision, 'success' | 'failure' | 'blocked' | 'redacted' | 'denied'> = {
-  allowed: 'success',
-  redacted: 'redacted',
-  denied: 'denied',
-  quarantined: 'blocked',
-  'blocked-input': 'blocked',
-  'blocked-output': 'blocked',
-  'approval-denied': 'denied',
-  'approval-expired': 'denied',
-  'upstream-error': 'failure',
-  'unknown-tool': 'failure',
-};
-
-export function toAuditEvent(event: McpEvent): AuditEventInput {
-  if (event.recordType === 'ToolInvocation') {
-    return {
-      recordType: 'ToolInvocation',
-      id: event.id,
-      time: event.time,
-      operation: event.operation,
-      principal: { id: event.caller.id, kind: event.caller.kind, name: event.caller.name, groups: [...event.caller.groups] },
-      ...(event.clientIp !== undefined ? { clientIp: event.clientIp } : {}),
-      outcome: OUTCOME[event.decision],
-      ...(event.decision !== 'allowed' && event.decision !== 'redacted' ? { errorCode: event.decision } : {}),
-      findings: event.findings.map((f) => ({ type: f.type, confidence: f.confidence, location: f.location, detector: f.detector })),
-      resources: [{ server: event.server, tool: event.tool }],
-      ...(event.definitionHash !== undefined ? { definitionHash: event.definitionHash } : {}),
-      argumentBytes: event.argumentBytes,
-      resultBytes: event.resultBytes,
-      decision: event.decision,
-      ...(event.sessionId !== undefined ? { conversationId: event.sessionId } : {}),
-      latency: { totalMs: event.latencyMs, addedMs: Math.max(0, event.latencyMs - (event.upstreamMs ?? 0)) },
-    };
-  }
-  // Integrity changes are not a caller's action; AdminAction carries a target and free-form details.
+/** A tool-integrity change as an AdminAction: it is not a caller's action; the record carries a target and details. */
+export function toAuditEvent(event: ToolIntegrityEvent): AuditEventInput {
   return {
     recordType: 'AdminAction',
     id: event.id,

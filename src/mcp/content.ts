@@ -6,23 +6,21 @@
 // the model will read: injection there is indirect injection), and one ToolInvocation event per read/get.
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import {
-  McpError,
   type GetPromptResult,
   type Prompt,
-  type PromptMessage,
   type ReadResourceResult,
   type Resource,
   type ResourceTemplate,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { McpConfig } from '../core/config/mcp.ts';
-import { newId, type Finding, type Principal } from '../core/index.ts';
-import type { InjectionDetector } from '../detect/injection/index.ts';
+import { newId } from '../core/index.ts';
+import { Collector } from '../pipeline/index.ts';
 import type { Authorizer, AuthzDecision, AuthzResource } from './authz.ts';
 import { canonicalJson, sha256 } from './canonical.ts';
-import { MCP_ERROR, refusal } from './errors.ts';
+import { contentItem, mcpDenial, resourceContents, runMcp, type McpCaller } from './exchange.ts';
 import { promptTarget, qualifiedName, resourceTarget, wrapResourceUri } from './naming.ts';
-import { scanDefinition, type ForeignTool } from './poisoning.ts';
-import type { EventFinding, InspectContext, InspectLocation, McpDeps, McpEvent, McpOperation, ToolCallDecision } from './types.ts';
+import { scanDefinition, type DefinitionScanner, type ForeignTool } from './poisoning.ts';
+import type { McpDeps, ToolIntegrityEvent } from './types.ts';
 import type { Upstream } from './upstream.ts';
 
 /** What the engine tells the pipeline about a server before anything of it is served. */
@@ -38,17 +36,13 @@ export interface ContentPipelineOptions {
   readonly config: McpConfig;
   readonly deps: McpDeps;
   readonly authz: Authorizer;
-  readonly detector: InjectionDetector;
+  readonly detector: DefinitionScanner;
   gate(server: string): Promise<ServerGate | undefined>;
   foreignTools(except: string): ForeignTool[];
-  record(event: McpEvent): void;
+  record(event: ToolIntegrityEvent): void;
 }
 
-interface Caller {
-  readonly principal: Principal;
-  readonly clientIp?: string;
-  readonly sessionId?: string;
-}
+type Caller = McpCaller;
 
 /** A scanned definition: `blocked` when a poisoning finding hides it (poisoning action quarantine). */
 interface Scanned {
@@ -86,27 +80,6 @@ interface ServerContent {
   blockedUris: Map<string, CatalogResource>;
   blockedTemplates: { template: UriTemplate; entry: CatalogTemplate }[];
   resourcesGeneration: number;
-}
-
-/** Collects what one read/get learns and records its single ToolInvocation event. */
-interface Recorder {
-  record(decision: ToolCallDecision, resultBytes: number, reason?: string): void;
-  readonly findings: EventFinding[];
-  readonly state: { definitionHash?: string; upstreamMs?: number };
-}
-
-const REFUSAL = { ...MCP_ERROR, notFound: MCP_ERROR.unknownTool } as const;
-
-function utf8Bytes(value: unknown): number {
-  return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');
-}
-
-function eventFindings(list: readonly Finding[], location: InspectLocation): EventFinding[] {
-  return list.map((f) => ({ type: f.type, detector: f.detector, confidence: f.confidence, location }));
-}
-
-function isBlock(outcome: string): boolean {
-  return outcome === 'block' || outcome === 'block-with-override';
 }
 
 /** The prose a model reads about a prompt: title, description, argument names and descriptions. */
@@ -169,7 +142,7 @@ export class ContentPipeline {
   }
 
   #authorize(caller: Caller, action: 'read_resource' | 'get_prompt', resource: AuthzResource, args: Record<string, unknown> | undefined, listing: boolean): AuthzDecision {
-    const risk = this.#opts.deps.riskLevelOf?.(caller.principal);
+    const risk = this.#opts.deps.pipeline.riskLevelOf(caller.principal);
     return this.#opts.authz.authorize({
       principal: caller.principal,
       action,
@@ -273,209 +246,130 @@ export class ContentPipeline {
     );
   }
 
-  #recorder(caller: Caller, operation: McpOperation, server: string, tool: string, argumentBytes: number): Recorder {
-    const started = performance.now();
-    const findings: EventFinding[] = [];
-    const state: { definitionHash?: string; upstreamMs?: number } = {};
-    const record = (decision: ToolCallDecision, resultBytes: number, reason?: string): void => {
-      this.#opts.record({
-        recordType: 'ToolInvocation',
-        operation,
-        id: newId('mcpcall'),
-        time: this.#opts.deps.clock.now(),
-        caller: { id: caller.principal.id, kind: caller.principal.kind, name: caller.principal.name, groups: caller.principal.groups },
-        ...(caller.clientIp !== undefined ? { clientIp: caller.clientIp } : {}),
-        ...(caller.sessionId !== undefined ? { sessionId: caller.sessionId } : {}),
-        server,
-        tool,
-        ...(state.definitionHash !== undefined ? { definitionHash: state.definitionHash } : {}),
-        argumentBytes,
-        resultBytes,
-        findings,
-        decision,
-        ...(reason !== undefined ? { reason } : {}),
-        latencyMs: performance.now() - started,
-        ...(state.upstreamMs !== undefined ? { upstreamMs: state.upstreamMs } : {}),
-      });
-    };
-    return { record, findings, state };
-  }
-
-  /** Upstream errors pass through as the server's JSON-RPC error; a dead connection is -32014. */
-  async #upstream<T>(server: string, run: () => Promise<T>, rec: Recorder): Promise<T> {
-    const t0 = performance.now();
-    try {
-      const value = await run();
-      rec.state.upstreamMs = performance.now() - t0;
-      return value;
-    } catch (e) {
-      rec.state.upstreamMs = performance.now() - t0;
-      if (e instanceof McpError) {
-        rec.record('upstream-error', 0, `upstream-${e.code}`);
-        throw e;
-      }
-      rec.record('upstream-error', 0, 'unavailable');
-      throw refusal(REFUSAL.upstream, 'upstream_unavailable', `MCP server ${server} is not available.`);
-    }
-  }
-
-  /** The resources/read pipeline: integrity → Cedar → upstream → inspect text → audit. */
-  async readResource(caller: Caller, server: string, uri: string, signal?: AbortSignal): Promise<ReadResourceResult> {
-    const wrapped = wrapResourceUri(server, uri);
-    const rec = this.#recorder(caller, 'resources/read', server, uri, utf8Bytes({ uri }));
-    const gate = await this.#gateOrFail(server, rec);
-    const c = this.#content(server);
-    if (c.resourcesGeneration !== gate.upstream.generation) {
-      // Never listed since this process started: learn which definitions are refused before serving any.
-      await this.#upstream(server, () => this.#refreshResources(server, gate), rec);
-    }
-    const listed = c.blockedUris.get(uri) ?? c.blockedTemplates.find((t) => t.template.match(uri) !== null)?.entry;
-    if (gate.instructionsBlocked || listed !== undefined) {
-      if (listed !== undefined) rec.state.definitionHash = listed.hash;
-      const reasons = gate.instructionsBlocked ? ['server-instructions-changed'] : ['poisoned'];
-      rec.record('quarantined', 0, reasons.join(','));
-      throw refusal(REFUSAL.quarantined, 'tool_quarantined', `Resource ${wrapped} is quarantined by Palisade (${reasons.join(', ')}).`, { reasons });
-    }
-    const decision = this.authorizeResource(caller, server, uri, false);
-    if (!decision.allowed) {
-      rec.record('denied', 0, decision.reasons.length > 0 ? decision.reasons.join(',') : 'no-permit');
-      throw refusal(REFUSAL.forbidden, 'forbidden', `Palisade policy does not allow ${caller.principal.name} to read ${wrapped}.`);
-    }
-    const result = await this.#upstream(server, () => gate.upstream.readResource(uri, signal), rec);
-    const ctx = this.#ctx(caller, server, wrapped);
-    const contents = result.contents.map((item) => ({ ...item }));
-    const texts = contents.flatMap((item) =>
-      'text' in item && typeof item.text === 'string' ? [{ get: () => item.text, set: (s: string) => (item.text = s) }] : [],
-    );
-    const verdict = await this.#inspectTexts(texts, ctx, rec.findings);
-    if (verdict.blocked) {
-      rec.record('blocked-output', utf8Bytes(result), 'policy');
-      throw refusal(REFUSAL.blocked, 'blocked', `Palisade blocked the contents of ${wrapped}.${verdict.tip !== undefined ? ` ${verdict.tip}` : ''}`);
-    }
-    rec.record(verdict.redacted ? 'redacted' : 'allowed', utf8Bytes(result));
-    return { ...result, contents };
-  }
-
-  /** The prompts/get pipeline: integrity → Cedar → inspect arguments → upstream → inspect messages → audit. */
-  async getPrompt(caller: Caller, server: string, name: string, rawArgs: Record<string, string> | undefined, signal?: AbortSignal): Promise<GetPromptResult> {
-    const qualified = qualifiedName(server, name);
-    let args = rawArgs ?? {};
-    const rec = this.#recorder(caller, 'prompts/get', server, name, utf8Bytes(args));
-    const gate = await this.#gateOrFail(server, rec);
-    const c = this.#content(server);
-    let prompt = c.prompts.get(name);
-    if (prompt === undefined || prompt.blocked || c.promptsGeneration !== gate.upstream.generation) {
-      // Unknown, refused, or listed before a restart: the answer must come from the current definitions.
-      await this.#upstream(server, () => this.#refreshPrompts(server, gate), rec);
-      prompt = c.prompts.get(name);
-    }
-    if (prompt === undefined) {
-      rec.record('unknown-tool', 0);
-      throw refusal(REFUSAL.notFound, 'not_found', `Unknown prompt: ${qualified}`);
-    }
-    rec.state.definitionHash = prompt.hash;
-    if (gate.instructionsBlocked || prompt.blocked) {
-      const reasons = gate.instructionsBlocked ? ['server-instructions-changed'] : ['poisoned'];
-      rec.record('quarantined', 0, reasons.join(','));
-      throw refusal(REFUSAL.quarantined, 'tool_quarantined', `Prompt ${qualified} is quarantined by Palisade (${reasons.join(', ')}).`, { reasons });
-    }
-    const decision = this.authorizePrompt(caller, server, name, args, false);
-    if (!decision.allowed) {
-      rec.record('denied', 0, decision.reasons.length > 0 ? decision.reasons.join(',') : 'no-permit');
-      throw refusal(REFUSAL.forbidden, 'forbidden', `Palisade policy does not allow ${caller.principal.name} to get ${qualified}.`);
-    }
-    const ctx = this.#ctx(caller, server, qualified);
-    const input = await this.#opts.deps.inspect('tool-input', JSON.stringify(args), ctx);
-    rec.findings.push(...eventFindings(input.findings, 'tool-input'));
-    if (isBlock(input.outcome)) {
-      rec.record('blocked-input', 0, 'policy');
-      throw refusal(REFUSAL.blocked, 'blocked', `Palisade blocked the arguments of ${qualified}.${input.tip !== undefined ? ` ${input.tip}` : ''}`);
-    }
-    let redacted = false;
-    if (input.outcome === 'redact' && input.text !== undefined) {
-      const parsed = stringRecord(input.text);
-      if (parsed === undefined) {
-        rec.record('blocked-input', 0, 'redaction-broke-arguments');
-        throw refusal(REFUSAL.blocked, 'blocked', `Palisade blocked the arguments of ${qualified}: they carry data that must be redacted.`);
-      }
-      args = parsed;
-      redacted = true;
-    }
-    const result = await this.#upstream(server, () => gate.upstream.getPrompt(name, args, signal), rec);
-    const messages = result.messages.map((m): PromptMessage => ({ ...m, content: { ...m.content } }));
-    const texts: { get: () => string; set: (s: string) => void }[] = [];
-    for (const m of messages) {
-      const content = m.content;
-      if (content.type === 'text') texts.push({ get: () => content.text, set: (s) => (content.text = s) });
-      else if (content.type === 'resource' && 'text' in content.resource && typeof content.resource.text === 'string') {
-        const resource = { ...content.resource, text: content.resource.text };
-        content.resource = resource;
-        texts.push({ get: () => resource.text, set: (s) => (resource.text = s) });
-      }
-    }
-    const verdict = await this.#inspectTexts(texts, ctx, rec.findings);
-    if (verdict.blocked) {
-      rec.record('blocked-output', utf8Bytes(result), 'policy');
-      throw refusal(REFUSAL.blocked, 'blocked', `Palisade blocked the messages of ${qualified}.${verdict.tip !== undefined ? ` ${verdict.tip}` : ''}`);
-    }
-    rec.record(redacted || verdict.redacted ? 'redacted' : 'allowed', utf8Bytes(result));
-    return { ...result, messages };
-  }
-
-  async #gateOrFail(server: string, rec: Recorder): Promise<ServerGate> {
+  /**
+   * The server's gate for one operation, or the refusal its record reports: an unknown server, a server that
+   * is down, or one whose instructions are not approved.
+   */
+  async #gateFor(server: string, what: string): Promise<{ gate: ServerGate } | { refusal: ReturnType<typeof mcpDenial> }> {
     let gate: ServerGate | undefined;
     try {
       gate = await this.#opts.gate(server);
     } catch {
-      rec.record('upstream-error', 0, 'unavailable');
-      throw refusal(REFUSAL.upstream, 'upstream_unavailable', `MCP server ${server} is not available.`);
+      return { refusal: mcpDenial('upstream_unavailable', `MCP server ${server} is not available.`, 'upstream-error', 'unavailable') };
     }
-    if (gate === undefined) {
-      rec.record('unknown-tool', 0);
-      throw refusal(REFUSAL.notFound, 'not_found', `Unknown MCP server: ${server}`);
+    if (gate === undefined) return { refusal: mcpDenial('not_found', `Unknown MCP server: ${server}`, 'unknown-tool') };
+    if (gate.instructionsBlocked) {
+      return { refusal: mcpDenial('tool_quarantined', `${what} is quarantined by Palisade (server-instructions-changed).`, 'quarantined', 'server-instructions-changed', { reasons: ['server-instructions-changed'] }) };
     }
-    return gate;
+    return { gate };
   }
 
-  #ctx(caller: Caller, server: string, tool: string): InspectContext {
-    return { principal: caller.principal, server, tool, ...(caller.sessionId !== undefined ? { sessionId: caller.sessionId } : {}) };
-  }
-
-  async #inspectTexts(
-    texts: readonly { get: () => string; set: (s: string) => void }[],
-    ctx: InspectContext,
-    findings: EventFinding[],
-  ): Promise<{ blocked: boolean; redacted: boolean; tip?: string }> {
-    const verdicts = await Promise.all(texts.map((t) => this.#opts.deps.inspect('tool-output', t.get(), ctx)));
-    let blocked = false;
-    let redacted = false;
-    let tip: string | undefined;
-    verdicts.forEach((v, i) => {
-      findings.push(...eventFindings(v.findings, 'tool-output'));
-      if (isBlock(v.outcome)) {
-        blocked = true;
-        tip ??= v.tip;
-      } else if (v.outcome === 'redact' && v.text !== undefined) {
-        texts[i]?.set(v.text);
-        redacted = true;
-      }
+  /** resources/read through the pipeline: integrity → Cedar → (limits, inspection) → upstream → inspect text → audit. */
+  async readResource(caller: Caller, server: string, uri: string, signal?: AbortSignal): Promise<ReadResourceResult> {
+    const wrapped = wrapResourceUri(server, uri);
+    let gate: ServerGate | undefined;
+    return runMcp<ReadResourceResult>(this.#opts.deps.pipeline, {
+      operation: 'resources/read',
+      caller,
+      server,
+      name: uri,
+      args: { uri },
+      inspectArguments: false,
+      authorize: async (ix) => {
+        const g = await this.#gateFor(server, `Resource ${wrapped}`);
+        if ('refusal' in g) return g.refusal;
+        gate = g.gate;
+        const c = this.#content(server);
+        if (c.resourcesGeneration !== gate.upstream.generation) {
+          // Never listed since this process started: learn which definitions are refused before serving any.
+          try {
+            await this.#refreshResources(server, gate);
+          } catch {
+            return mcpDenial('upstream_unavailable', `MCP server ${server} is not available.`, 'upstream-error', 'unavailable');
+          }
+        }
+        const listed = c.blockedUris.get(uri) ?? c.blockedTemplates.find((t) => t.template.match(uri) !== null)?.entry;
+        if (listed !== undefined) {
+          ix.definitionHash = listed.hash;
+          return mcpDenial('tool_quarantined', `Resource ${wrapped} is quarantined by Palisade (poisoned).`, 'quarantined', 'poisoned', { reasons: ['poisoned'] });
+        }
+        const decision = this.authorizeResource(caller, server, uri, false);
+        if (!decision.allowed) {
+          return mcpDenial('forbidden', `Palisade policy does not allow ${caller.principal.name} to read ${wrapped}.`, 'denied', decision.reasons.length > 0 ? decision.reasons.join(',') : 'no-permit');
+        }
+        return undefined;
+      },
+      forward: async () => {
+        if (gate === undefined) throw new Error('forward before authorize');
+        return { result: await gate.upstream.readResource(uri, signal) };
+      },
+      resultContent: (result) => {
+        const c = new Collector();
+        result.contents.forEach((item, i) => resourceContents(c, item, ['contents', i]));
+        return c.done();
+      },
     });
-    return { blocked, redacted, ...(tip !== undefined ? { tip } : {}) };
+  }
+
+  /** prompts/get through the pipeline: integrity → Cedar → (limits) → inspect arguments → upstream → inspect messages → audit. */
+  async getPrompt(caller: Caller, server: string, name: string, rawArgs: Record<string, string> | undefined, signal?: AbortSignal): Promise<GetPromptResult> {
+    const qualified = qualifiedName(server, name);
+    const args = rawArgs ?? {};
+    let gate: ServerGate | undefined;
+    return runMcp<GetPromptResult>(this.#opts.deps.pipeline, {
+      operation: 'prompts/get',
+      caller,
+      server,
+      name,
+      args,
+      inspectArguments: true,
+      authorize: async (ix) => {
+        const g = await this.#gateFor(server, `Prompt ${qualified}`);
+        if ('refusal' in g) return g.refusal;
+        gate = g.gate;
+        const c = this.#content(server);
+        let prompt = c.prompts.get(name);
+        if (prompt === undefined || prompt.blocked || c.promptsGeneration !== gate.upstream.generation) {
+          // Unknown, refused, or listed before a restart: the answer must come from the current definitions.
+          try {
+            await this.#refreshPrompts(server, gate);
+          } catch {
+            return mcpDenial('upstream_unavailable', `MCP server ${server} is not available.`, 'upstream-error', 'unavailable');
+          }
+          prompt = c.prompts.get(name);
+        }
+        if (prompt === undefined) return mcpDenial('not_found', `Unknown prompt: ${qualified}`, 'unknown-tool');
+        ix.definitionHash = prompt.hash;
+        if (prompt.blocked) return mcpDenial('tool_quarantined', `Prompt ${qualified} is quarantined by Palisade (poisoned).`, 'quarantined', 'poisoned', { reasons: ['poisoned'] });
+        const decision = this.authorizePrompt(caller, server, name, args, false);
+        if (!decision.allowed) {
+          return mcpDenial('forbidden', `Palisade policy does not allow ${caller.principal.name} to get ${qualified}.`, 'denied', decision.reasons.length > 0 ? decision.reasons.join(',') : 'no-permit');
+        }
+        return undefined;
+      },
+      forward: async (redacted) => {
+        if (gate === undefined) throw new Error('forward before authorize');
+        const strings = stringRecord(redacted);
+        if (strings === undefined) {
+          return { refusal: mcpDenial('content_blocked', `Palisade blocked the arguments of ${qualified}: they carry data that must be redacted.`, 'blocked-input', 'redaction-broke-arguments') };
+        }
+        return { result: await gate.upstream.getPrompt(name, strings, signal) };
+      },
+      resultContent: (result) => {
+        const c = new Collector();
+        result.messages.forEach((m, i) => contentItem(c, m.content, ['messages', i, 'content']));
+        return c.done();
+      },
+    });
   }
 }
 
 /** Prompt arguments are strings only; a redaction that produced anything else cannot be sent. */
-function stringRecord(text: string): Record<string, string> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
-    const out: Record<string, string> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      if (typeof x !== 'string') return undefined;
-      out[k] = x;
-    }
-    return out;
-  } catch {
-    return undefined;
+function stringRecord(v: Record<string, unknown>): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x !== 'string') return undefined;
+    out[k] = x;
   }
+  return out;
 }

@@ -2,18 +2,19 @@
 // and poisoning scan, and the tools/call pipeline (integrity → Cedar → inspect arguments → approval →
 // upstream → inspect result → audit). Resources and prompts get the same protections (content.ts).
 // The front (front.ts) and the stdio entry only adapt transports to it.
-import { McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpConfig } from '../core/config/mcp.ts';
-import { newId, type Finding, type Principal } from '../core/index.ts';
-import type { InjectionDetector } from '../detect/injection/index.ts';
+import { newId } from '../core/index.ts';
 import { awaitApproval, requiresApproval } from './approvals.ts';
 import type { Authorizer, AuthzDecision } from './authz.ts';
 import { instructionsHash, toolHash, type ToolDefinition } from './canonical.ts';
 import { evaluatePin, type PinChange } from './pins.ts';
-import { definitionText, scanDefinition, type ForeignTool } from './poisoning.ts';
+import { definitionText, scanDefinition, type DefinitionScanner, type ForeignTool } from './poisoning.ts';
 import { INSTRUCTIONS_PIN, type PinStatus, type ToolPin } from './state.ts';
-import type { EventFinding, InspectLocation, McpDeps, ToolCallDecision } from './types.ts';
-import { MCP_ERROR, refusal } from './errors.ts';
+import type { McpDeps, ToolIntegrityEvent } from './types.ts';
+import { toAuditEvent } from './audit-map.ts';
+import { Collector } from '../pipeline/index.ts';
+import { contentItems, mcpDenial, runMcp } from './exchange.ts';
 import { ContentPipeline, type ServerGate } from './content.ts';
 import { NAMESPACE_SEPARATOR } from './naming.ts';
 import { Upstream } from './upstream.ts';
@@ -21,6 +22,9 @@ import { Upstream } from './upstream.ts';
 export { NAMESPACE_SEPARATOR } from './naming.ts';
 
 export { MCP_ERROR } from './errors.ts';
+import type { McpCaller as CallerInfo } from './exchange.ts';
+
+export type { CallerInfo };
 
 export interface CatalogTool {
   readonly server: string;
@@ -35,11 +39,6 @@ export interface CatalogTool {
   readonly signals: readonly string[];
 }
 
-export interface CallerInfo {
-  readonly principal: Principal;
-  readonly clientIp?: string;
-  readonly sessionId?: string;
-}
 
 interface ServerEntry {
   readonly upstream: Upstream;
@@ -64,22 +63,19 @@ export function toDefinition(tool: Tool): ToolDefinition {
   };
 }
 
-function utf8Bytes(value: unknown): number {
-  return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');
-}
 
 export class McpEngine {
   readonly #config: McpConfig;
   readonly #deps: McpDeps;
   readonly #authz: Authorizer;
-  readonly #detector: InjectionDetector;
+  readonly #detector: DefinitionScanner;
   readonly #servers = new Map<string, ServerEntry>();
   readonly #listeners = new Set<(server: string) => void>();
   readonly #contentListeners = new Set<(server: string, kind: 'resources' | 'prompts') => void>();
   /** resources/list, resources/read, prompts/list and prompts/get. */
   readonly content: ContentPipeline;
 
-  constructor(config: McpConfig, deps: McpDeps, authz: Authorizer, detector: InjectionDetector) {
+  constructor(config: McpConfig, deps: McpDeps, authz: Authorizer, detector: DefinitionScanner) {
     this.#config = config;
     this.#deps = deps;
     this.#authz = authz;
@@ -309,12 +305,8 @@ export class McpEngine {
     });
   }
 
-  #safeRecord(event: Parameters<McpDeps['record']>[0]): void {
-    try {
-      this.#deps.record(event);
-    } catch (e) {
-      this.#deps.logger.error({ error: (e as Error).message, recordType: event.recordType }, 'mcp audit record failed');
-    }
+  #safeRecord(event: ToolIntegrityEvent): void {
+    this.#deps.pipeline.recorder.event(toAuditEvent(event));
   }
 
   /** The whole catalog with pin states (admin views). */
@@ -323,7 +315,7 @@ export class McpEngine {
   }
 
   authorize(caller: CallerInfo, t: CatalogTool, args: Readonly<Record<string, unknown>> | undefined, listing: boolean): AuthzDecision {
-    const risk = this.#deps.riskLevelOf?.(caller.principal);
+    const risk = this.#deps.pipeline.riskLevelOf(caller.principal);
     return this.#authz.authorize({
       principal: caller.principal,
       action: 'call_tool',
@@ -370,177 +362,70 @@ export class McpEngine {
     return t === undefined ? undefined : { entry, tool: t };
   }
 
-  /** The tools/call pipeline. Throws McpError for refusals (the SDK turns them into JSON-RPC errors). */
+  /** tools/call through the pipeline. Throws McpError for refusals (the SDK turns them into JSON-RPC errors). */
   async callTool(caller: CallerInfo, server: string, toolName: string, rawArgs: Record<string, unknown> | undefined, signal?: AbortSignal): Promise<CallToolResult> {
-    const started = performance.now();
-    let args = rawArgs ?? {};
-    const argumentBytes = utf8Bytes(args);
-    const findings: EventFinding[] = [];
     const qualified = `${server}${NAMESPACE_SEPARATOR}${toolName}`;
-    const known: { definitionHash?: string } = {};
-    let upstreamMs: number | undefined;
-    let approvalId: string | undefined;
-    const record = (decision: ToolCallDecision, resultBytes: number, reason?: string): void => {
-      this.#safeRecord({
-        recordType: 'ToolInvocation',
-        operation: 'tools/call',
-        id: newId('mcpcall'),
-        time: this.#deps.clock.now(),
-        caller: { id: caller.principal.id, kind: caller.principal.kind, name: caller.principal.name, groups: caller.principal.groups },
-        ...(caller.clientIp !== undefined ? { clientIp: caller.clientIp } : {}),
-        ...(caller.sessionId !== undefined ? { sessionId: caller.sessionId } : {}),
-        server,
-        tool: toolName,
-        ...(known.definitionHash !== undefined ? { definitionHash: known.definitionHash } : {}),
-        argumentBytes,
-        resultBytes,
-        findings,
-        decision,
-        ...(reason !== undefined ? { reason } : {}),
-        ...(approvalId !== undefined ? { approvalId } : {}),
-        latencyMs: performance.now() - started,
-        ...(upstreamMs !== undefined ? { upstreamMs } : {}),
-      });
-    };
-
-    const found = await this.#lookup(server, toolName);
-    if (found === undefined) {
-      record('unknown-tool', 0);
-      throw refusal(MCP_ERROR.unknownTool, 'not_found', `Unknown tool: ${qualified}`);
-    }
-    const { entry, tool } = found;
-    known.definitionHash = tool.hash;
-    if (tool.status !== 'approved' || entry.instructionsBlocked) {
-      const reasons = entry.instructionsBlocked ? ['server-instructions-changed'] : tool.reasons;
-      record('quarantined', 0, reasons.join(','));
-      throw refusal(
-        MCP_ERROR.quarantined,
-        'tool_quarantined',
-        `Tool ${qualified} is quarantined by Palisade (${reasons.join(', ')}): its definition is not approved. An administrator must review it with "palisade mcp tools diff ${server} ${toolName}" and approve it.`,
-        { reasons },
-      );
-    }
-
-    const decision = this.authorize(caller, tool, args, false);
-    if (!decision.allowed) {
-      record('denied', 0, decision.reasons.length > 0 ? decision.reasons.join(',') : 'no-permit');
-      throw refusal(MCP_ERROR.forbidden, 'forbidden', `Palisade policy does not allow ${caller.principal.name} to call ${qualified}.`);
-    }
-
-    const ctx = { principal: caller.principal, server, tool: qualified, ...(caller.sessionId !== undefined ? { sessionId: caller.sessionId } : {}) };
-    const input = await this.#deps.inspect('tool-input', JSON.stringify(args), ctx);
-    findings.push(...eventFindings(input.findings, 'tool-input'));
-    if (input.outcome === 'block' || input.outcome === 'block-with-override') {
-      record('blocked-input', 0, 'policy');
-      throw refusal(MCP_ERROR.blocked, 'blocked', `Palisade blocked the arguments of ${qualified}.${input.tip !== undefined ? ` ${input.tip}` : ''}`);
-    }
-    let redacted = false;
-    if (input.outcome === 'redact' && input.text !== undefined) {
-      const parsed = parseObject(input.text);
-      if (parsed === undefined) {
-        // A redaction that broke the JSON cannot be sent; refusing is the safe side.
-        record('blocked-input', 0, 'redaction-broke-arguments');
-        throw refusal(MCP_ERROR.blocked, 'blocked', `Palisade blocked the arguments of ${qualified}: they carry data that must be redacted.`);
-      }
-      args = parsed;
-      redacted = true;
-    }
-
-    if (requiresApproval(this.#config.approvals, qualified)) {
-      const outcome = await awaitApproval(this.#deps.state, this.#config.approvals, this.#deps.clock, { principal: caller.principal, server, tool: toolName, args }, signal);
-      approvalId = outcome.id;
-      if (outcome.status !== 'approved') {
-        record(outcome.status === 'expired' ? 'approval-expired' : 'approval-denied', 0, outcome.status);
-        throw refusal(MCP_ERROR.approvalDenied, 'approval_denied', `The call to ${qualified} was not approved (${outcome.status}; request ${outcome.id}).`, { approvalId: outcome.id });
-      }
-    }
-
-    let result: CallToolResult;
-    const upstreamStart = performance.now();
-    try {
-      result = await entry.upstream.callTool(toolName, args, signal);
-    } catch (e) {
-      upstreamMs = performance.now() - upstreamStart;
-      if (e instanceof McpError) {
-        record('upstream-error', 0, `upstream-${e.code}`);
-        throw e;
-      }
-      record('upstream-error', 0, 'unavailable');
-      throw refusal(MCP_ERROR.upstream, 'upstream_unavailable', `MCP server ${server} is not available.`);
-    }
-    upstreamMs = performance.now() - upstreamStart;
-
-    const inspected = await this.#inspectResult(result, ctx, findings);
-    if (inspected.blocked) {
-      const blocked: CallToolResult = {
-        content: [{ type: 'text', text: `Palisade blocked the result of ${qualified}.${inspected.tip !== undefined ? ` ${inspected.tip}` : ''}` }],
-        isError: true,
-      };
-      record('blocked-output', utf8Bytes(result), 'policy');
-      return blocked;
-    }
-    record(redacted || inspected.redacted ? 'redacted' : 'allowed', utf8Bytes(result));
-    return inspected.result;
-  }
-
-  async #inspectResult(
-    result: CallToolResult,
-    ctx: { principal: Principal; server: string; tool: string; sessionId?: string },
-    findings: EventFinding[],
-  ): Promise<{ result: CallToolResult; blocked: boolean; redacted: boolean; tip?: string }> {
-    const texts: { get: () => string; set: (s: string) => void }[] = [];
-    const content = result.content.map((c) => ({ ...c }));
-    for (const item of content) {
-      if (item.type === 'text') texts.push({ get: () => item.text, set: (s) => (item.text = s) });
-      else if (item.type === 'resource' && 'text' in item.resource && typeof item.resource.text === 'string') {
-        const resource = { ...item.resource, text: item.resource.text };
-        item.resource = resource;
-        texts.push({ get: () => resource.text, set: (s) => (resource.text = s) });
-      }
-    }
-    let structured = result.structuredContent;
-    if (structured !== undefined) {
-      texts.push({
-        get: () => JSON.stringify(structured),
-        set: (s) => {
-          structured = parseObject(s) ?? { redacted: true };
-        },
-      });
-    }
-    const verdicts = await Promise.all(texts.map((t) => this.#deps.inspect('tool-output', t.get(), ctx)));
-    let redacted = false;
-    let tip: string | undefined;
-    let blocked = false;
-    verdicts.forEach((v, i) => {
-      findings.push(...eventFindings(v.findings, 'tool-output'));
-      if (v.outcome === 'block' || v.outcome === 'block-with-override') {
-        blocked = true;
-        tip ??= v.tip;
-      } else if (v.outcome === 'redact' && v.text !== undefined) {
-        texts[i]?.set(v.text);
-        redacted = true;
-      }
+    let found: { entry: ServerEntry; tool: CatalogTool } | undefined;
+    return runMcp<CallToolResult>(this.#deps.pipeline, {
+      operation: 'tools/call',
+      caller,
+      server,
+      name: toolName,
+      args: rawArgs ?? {},
+      inspectArguments: true,
+      authorize: async (ix) => {
+        found = await this.#lookup(server, toolName);
+        if (found === undefined) return mcpDenial('not_found', `Unknown tool: ${qualified}`, 'unknown-tool');
+        const { entry, tool } = found;
+        ix.definitionHash = tool.hash;
+        if (tool.status !== 'approved' || entry.instructionsBlocked) {
+          const reasons = entry.instructionsBlocked ? ['server-instructions-changed'] : [...tool.reasons];
+          return mcpDenial(
+            'tool_quarantined',
+            `Tool ${qualified} is quarantined by Palisade (${reasons.join(', ')}): its definition is not approved. An administrator must review it with "palisade mcp tools diff ${server} ${toolName}" and approve it.`,
+            'quarantined',
+            reasons.join(','),
+            { reasons },
+          );
+        }
+        const decision = this.authorize(caller, tool, rawArgs ?? {}, false);
+        if (!decision.allowed) {
+          return mcpDenial('forbidden', `Palisade policy does not allow ${caller.principal.name} to call ${qualified}.`, 'denied', decision.reasons.length > 0 ? decision.reasons.join(',') : 'no-permit');
+        }
+        return undefined;
+      },
+      forward: async (args, ix) => {
+        if (found === undefined) throw new Error('forward before authorize');
+        if (requiresApproval(this.#config.approvals, qualified)) {
+          const outcome = await awaitApproval(this.#deps.state, this.#config.approvals, this.#deps.clock, { principal: caller.principal, server, tool: toolName, args }, signal);
+          ix.approvalId = outcome.id;
+          if (outcome.status !== 'approved') {
+            const expired = outcome.status === 'expired';
+            return {
+              refusal: mcpDenial(
+                expired ? 'approval_expired' : 'approval_denied',
+                `The call to ${qualified} was not approved (${outcome.status}; request ${outcome.id}).`,
+                expired ? 'approval-expired' : 'approval-denied',
+                outcome.status,
+                { approvalId: outcome.id },
+              ),
+            };
+          }
+        }
+        return { result: await found.entry.upstream.callTool(toolName, args, signal) };
+      },
+      resultContent: (result) => {
+        const c = new Collector();
+        contentItems(c, result.content, ['content']);
+        c.json(result.structuredContent, 'tool-result', ['structuredContent']);
+        return c.done();
+      },
+      blockedResult: (message) => ({ content: [{ type: 'text', text: `Palisade blocked the result of ${qualified}. ${message}` }], isError: true }),
     });
-    const out: CallToolResult = { ...result, content };
-    if (structured !== undefined) out.structuredContent = structured;
-    return { result: out, blocked, redacted, ...(tip !== undefined ? { tip } : {}) };
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.#servers.values()].map((e) => e.upstream.close()));
     this.#authz.close();
   }
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function eventFindings(list: readonly Finding[], location: InspectLocation): EventFinding[] {
-  return list.map((f) => ({ type: f.type, detector: f.detector, confidence: f.confidence, location }));
 }

@@ -9,6 +9,8 @@ export const MCP_ERROR = {
   approvalDenied: -32013,
   unknownTool: -32602,
   upstream: -32014,
+  /** Rate limit or token budget reached; `data.retryAfter` says when to try again. */
+  limited: -32015,
 } as const;
 
 export function refusal(code: number, palisadeCode: string, message: string, extra: Record<string, unknown> = {}): McpError {

@@ -131,13 +131,15 @@ export class McpFront {
 
   async #authenticate(req: FastifyRequest, reply: FastifyReply): Promise<Principal | undefined> {
     const challenge = (extra: string): string => `Bearer resource_metadata="${this.metadataUrl}"${extra}`;
-    const auth = await this.#deps.authenticate(req.headers);
+    const auth = await this.#deps.pipeline.authenticate(req.headers, { ip: req.ip, userAgent: header(req.headers, 'user-agent') }, `${req.method} ${req.url.split('?', 1)[0] ?? ''}`);
     if (!auth.ok) {
       const presented = header(req.headers, 'authorization') !== undefined || header(req.headers, 'x-api-key') !== undefined || header(req.headers, 'api-key') !== undefined;
       await this.#deny(reply, auth.error, challenge(presented ? ', error="invalid_token"' : ''));
       return undefined;
     }
-    const { principal, audiences, scopes } = auth.value;
+    const principal = auth.value;
+    const audiences = principal.tokenAudiences;
+    const scopes = principal.tokenScopes;
     if (principal.authMethod === 'jwt') {
       // The token must have been issued for this resource (RFC 8707): a token for another API is refused.
       if (audiences === undefined || !audiences.includes(this.resource)) {

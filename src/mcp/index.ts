@@ -3,20 +3,8 @@
 // poisoning and shadowing scans, inspected tool, resource and prompt traffic, human approvals, and audit.
 export { createMcpGateway, loadMcpAuthorizer, mcpPolicyText, explainDecision } from './gateway.ts';
 export type { McpGateway, McpGatewayOptions, AuthzExplanation } from './gateway.ts';
-export type {
-  McpDeps,
-  McpAuthentication,
-  McpLogger,
-  McpInspection,
-  InspectContext,
-  InspectLocation,
-  McpEvent,
-  ToolInvocationEvent,
-  ToolIntegrityEvent,
-  ToolCallDecision,
-  EventFinding,
-  McpOperation,
-} from './types.ts';
+export type { McpDeps, McpLogger, ToolIntegrityEvent } from './types.ts';
+export type { McpOperation } from './exchange.ts';
 export { createMemoryStateStore, INSTRUCTIONS_PIN } from './state.ts';
 export type { McpStateStore, ToolPin, PinStatus, ApprovalRequest, ApprovalStatus } from './state.ts';
 export { openSqliteMcpStateStore, MCP_DB_FILE } from './state-sqlite.ts';

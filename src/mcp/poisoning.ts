@@ -4,6 +4,9 @@
 import type { InjectionDetector } from '../detect/injection/index.ts';
 import type { ToolDefinition } from './canonical.ts';
 
+/** What scans definitions for instructions aimed at the model: the injection detector. */
+export type DefinitionScanner = InjectionDetector;
+
 export interface PoisoningSignal {
   readonly name: string;
   readonly pattern: RegExp;

@@ -3,9 +3,9 @@
 // a description steering the model to another server's tool. Each is stopped and audited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { approveToolDefinition, pinDiff, type ToolIntegrityEvent } from '../../src/mcp/index.ts';
+import { approveToolDefinition, pinDiff } from '../../src/mcp/index.ts';
 import { SYSTEM_CLOCK } from '../../src/core/index.ts';
-import { attackServer, everythingServer, startHarness, type Harness } from './harness.ts';
+import { attackServer, everythingServer, startHarness, type Harness, type IntegrityChange } from './harness.ts';
 
 const POLICIES = `permit(principal in Palisade::Role::"dev", action == Palisade::Action::"call_tool", resource);`;
 
@@ -28,8 +28,8 @@ afterAll(async () => {
   await h.close();
 });
 
-function integrity(server: string, tool: string): ToolIntegrityEvent[] {
-  return h.events.filter((e): e is ToolIntegrityEvent => e.recordType === 'ToolIntegrity' && e.server === server && e.tool === tool);
+function integrity(server: string, tool: string): IntegrityChange[] {
+  return h.integrity().filter((e) => e.server === server && e.tool === tool);
 }
 
 describe('tool poisoning', () => {

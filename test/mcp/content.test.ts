@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PromptListChangedNotificationSchema, ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { normalizeEvent } from '../../src/audit/events.ts';
-import { toAuditEvent, type ToolIntegrityEvent, type ToolInvocationEvent } from '../../src/mcp/index.ts';
-import { attackServer, everythingServer, startHarness, type Harness } from './harness.ts';
+import { attackServer, everythingServer, startHarness, type Harness, type Invocation } from './harness.ts';
 
 const POLICIES = `
 permit(principal in Palisade::Role::"dev", action == Palisade::Action::"read_resource", resource in Palisade::Server::"everything")
@@ -35,7 +34,7 @@ afterAll(async () => {
   await h.close();
 });
 
-function lastEvent(operation: string, tool: string): ToolInvocationEvent | undefined {
+function lastEvent(operation: string, tool: string): Invocation | undefined {
   return h.invocations().filter((e) => e.operation === operation && e.tool === tool).at(-1);
 }
 
@@ -120,12 +119,12 @@ describe('resources through /mcp', () => {
     await expect(client.readResource({ uri: 'palisade://content/notes://poisoned' })).rejects.toMatchObject({ code: -32011 });
     await expect(client.readResource({ uri: 'palisade://content/notes://hidden/3' })).rejects.toMatchObject({ code: -32011 });
     expect(lastEvent('resources/read', 'notes://poisoned')?.decision).toBe('quarantined');
-    const integrity = h.events.filter((e): e is ToolIntegrityEvent => e.recordType === 'ToolIntegrity' && e.server === 'content' && e.tool === 'resource:notes://poisoned');
+    const integrity = h.integrity().filter((e) => e.server === 'content' && e.tool === 'resource:notes://poisoned');
     expect(integrity).toHaveLength(1);
     expect(integrity[0]).toMatchObject({ change: 'quarantined', reasons: ['poisoned'] });
     expect(integrity[0]?.signals).toEqual(expect.arrayContaining(['model-instructions', 'conceal-from-user', 'credential-or-dotfile']));
     // server-everything's honest definitions are not flagged.
-    expect(h.events.filter((e) => e.recordType === 'ToolIntegrity' && e.server === 'everything' && e.tool.includes(':'))).toEqual([]);
+    expect(h.integrity().filter((e) => e.server === 'everything' && e.tool.includes(':'))).toEqual([]);
   });
 });
 
@@ -234,11 +233,11 @@ describe('/mcp/:server and the rest', () => {
 
   it('maps read and get events onto valid audit records', () => {
     for (const operation of ['resources/read', 'prompts/get'] as const) {
-      const ev = h.invocations().find((e) => e.operation === operation && e.decision === 'allowed');
+      const ev = h.events.find((e) => e.recordType === 'ToolInvocation' && e.operation === operation && e.decision === 'allowed');
       if (ev === undefined) throw new Error(`no ${operation} event`);
-      const mapped = normalizeEvent(toAuditEvent(ev));
+      const mapped = normalizeEvent(ev);
       if (!mapped.ok) throw new Error(mapped.error);
-      expect(mapped.value).toMatchObject({ recordType: 'ToolInvocation', operation, resources: [{ server: ev.server, tool: ev.tool }], decision: 'allowed' });
+      expect(mapped.value).toMatchObject({ recordType: 'ToolInvocation', operation, decision: 'allowed' });
     }
   });
 

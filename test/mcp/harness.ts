@@ -23,18 +23,13 @@ import {
   type PolicyConfig,
   type Principal,
 } from '../../src/core/index.ts';
+import type { AuditEventInput } from '../../src/audit/index.ts';
+import { createDetectionEngine, createLabelDetector } from '../../src/detect/index.ts';
 import { createInjectionDetector, loadInjectionModel, type InjectionDetector } from '../../src/detect/injection/index.ts';
 import { ApiKeyService, type KeyRecord, type KeyStore } from '../../src/identity/index.ts';
-import { evaluatePolicies, RedactionSession, type PolicyCatalog } from '../../src/policy/index.ts';
-import {
-  createMcpGateway,
-  openSqliteMcpStateStore,
-  type McpDeps,
-  type McpEvent,
-  type McpGateway,
-  type McpStateStore,
-  type ToolInvocationEvent,
-} from '../../src/mcp/index.ts';
+import type { PolicyCatalog } from '../../src/policy/index.ts';
+import { Inspector, Pipeline, Recorder, type RequestLimiter } from '../../src/pipeline/index.ts';
+import { createMcpGateway, openSqliteMcpStateStore, type McpDeps, type McpGateway, type McpStateStore } from '../../src/mcp/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -126,19 +121,87 @@ export function injectionDetector(): InjectionDetector {
   return sharedDetector;
 }
 
-export function createInspector(detector: InjectionDetector, policies: readonly PolicyConfig[]): McpDeps['inspect'] {
-  const hashValue = createValueHasher(Buffer.from('mcp-test-hash-key'));
-  return (location, text, ctx) => {
-    const source = location === 'tool-output' ? 'tool-result' : 'user';
-    const findings = [...detector.scan(text, { source, hashValue }), ...awsKeyDetector.scan(text, { source, hashValue })];
-    const decision = evaluatePolicies(policies, { location, principal: ctx.principal, mcpServer: ctx.server, tool: ctx.tool, findings, labels: [] }, CATALOG);
-    const redacted = decision.outcome === 'redact' ? new RedactionSession().apply(text, decision.redactions) : undefined;
-    return Promise.resolve({
-      outcome: decision.outcome,
-      findings,
-      ...(redacted !== undefined ? { text: redacted } : {}),
-      ...(decision.tip !== undefined ? { tip: decision.tip } : {}),
-    });
+/** An inspector over the committed injection detector and the test credential detector, deciding with `policies`. */
+export function createInspector(detector: InjectionDetector, policies: readonly PolicyConfig[], config: Config): Inspector {
+  return new Inspector({
+    engine: createDetectionEngine({ exclusive: [awsKeyDetector], additional: [detector] }),
+    labels: createLabelDetector([]),
+    policies: () => policies,
+    catalog: CATALOG,
+    hashValue: createValueHasher(Buffer.from('mcp-test-hash-key')),
+    config: config.inspection,
+  });
+}
+
+const UNLIMITED: RequestLimiter = { admit: () => Promise.resolve({ ok: true, value: undefined }), recordTokens: () => Promise.resolve() };
+
+/** A ToolInvocation record as the MCP tests read it. */
+export interface Invocation {
+  readonly operation: string;
+  readonly server: string;
+  readonly tool: string;
+  readonly caller: { readonly id: string; readonly name: string; readonly kind: string };
+  readonly decision: string;
+  readonly reason?: string;
+  readonly approvalId?: string;
+  readonly definitionHash?: string;
+  readonly argumentBytes: number;
+  readonly resultBytes: number;
+  readonly sessionId?: string;
+  readonly latencyMs: number;
+  readonly upstreamMs: number;
+  readonly findings: readonly { readonly type: string; readonly location: string; readonly confidence: number; readonly detector?: string }[];
+}
+
+/** A tool-integrity change (recorded as an AdminAction `mcp-tool-<change>`) as the MCP tests read it. */
+export interface IntegrityChange {
+  readonly server: string;
+  readonly tool: string;
+  readonly change: string;
+  readonly reasons: readonly string[];
+  readonly signals: readonly string[];
+  readonly definitionHash: string;
+  readonly previousHash?: string;
+}
+
+function asIntegrity(e: Extract<AuditEventInput, { recordType: 'AdminAction' }>): IntegrityChange {
+  const target = e.target ?? '';
+  const at = target.indexOf('__');
+  const details = e.details ?? {};
+  const list = (v: unknown): string[] => (typeof v === 'string' && v !== '' ? v.split(',') : []);
+  return {
+    server: target.slice(0, at),
+    tool: target.slice(at + 2),
+    change: e.operation.slice('mcp-tool-'.length),
+    reasons: list(details['reasons']),
+    signals: list(details['signals']),
+    definitionHash: String(details['definitionHash'] ?? ''),
+    ...(typeof details['previousHash'] === 'string' ? { previousHash: details['previousHash'] } : {}),
+  };
+}
+
+function asInvocation(e: Extract<AuditEventInput, { recordType: 'ToolInvocation' }>): Invocation {
+  const resource = e.resources?.[0];
+  return {
+    operation: e.operation,
+    server: resource?.server ?? '',
+    tool: resource?.tool ?? '',
+    caller: { id: e.principal?.id ?? '', name: e.principal?.name ?? '', kind: e.principal?.kind ?? 'user' },
+    decision: e.decision ?? '',
+    ...(e.reason !== undefined ? { reason: e.reason } : {}),
+    ...(e.approvalId !== undefined ? { approvalId: e.approvalId } : {}),
+    ...(e.definitionHash !== undefined ? { definitionHash: e.definitionHash } : {}),
+    ...(e.conversationId !== undefined ? { sessionId: e.conversationId } : {}),
+    argumentBytes: e.argumentBytes ?? 0,
+    resultBytes: e.resultBytes ?? 0,
+    latencyMs: e.latency?.totalMs ?? 0,
+    upstreamMs: Math.max(0, (e.latency?.totalMs ?? 0) - (e.latency?.addedMs ?? 0)),
+    findings: (e.findings ?? []).map((f) => ({
+      type: f.type,
+      location: (f.location ?? '').split(':', 1)[0] ?? '',
+      confidence: f.confidence,
+      ...(f.detector !== undefined ? { detector: f.detector } : {}),
+    })),
   };
 }
 
@@ -151,9 +214,12 @@ export interface Harness {
   readonly home: string;
   readonly gateway: McpGateway;
   readonly state: McpStateStore;
-  readonly events: McpEvent[];
+  /** Every audit event the pipeline recorded. */
+  readonly events: AuditEventInput[];
   readonly keys: ApiKeyService;
-  invocations(): ToolInvocationEvent[];
+  invocations(): Invocation[];
+  /** Tool-integrity changes, oldest first. */
+  integrity(): IntegrityChange[];
   /** A key with these roles. */
   key(name: string, roles: string[]): Promise<string>;
   /** A signed JWT (audience defaults to the MCP resource). */
@@ -181,21 +247,21 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   await keys.start();
   const { publicKey, privateKey } = await generateKeyPair('ES256');
   const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(publicKey)), alg: 'ES256', kid: 'k1' }] });
-  const events: McpEvent[] = [];
+  const events: AuditEventInput[] = [];
   const state = openSqliteMcpStateStore(home);
   const detector = injectionDetector();
-  const deps: McpDeps = {
-    async authenticate(headers) {
-      const m = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '');
+  const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const authenticator = {
+    async authenticate(headers: Record<string, string | string[] | undefined>) {
+      const m = /^Bearer\s+(\S+)$/i.exec(typeof headers['authorization'] === 'string' ? headers['authorization'] : '');
       const credential = m?.[1];
-      if (credential === undefined) return { ok: false, error: palisadeError('unauthenticated', 'Missing credentials.') };
-      if (credential.startsWith('pal_')) {
-        const r = keys.authenticate(credential);
-        return r.ok ? { ok: true, value: { principal: r.value } } : r;
-      }
+      if (credential === undefined) return { ok: false as const, error: palisadeError('unauthenticated', 'Missing credentials.') };
+      if (credential.startsWith('pal_')) return keys.authenticate(credential);
       try {
         // Audience is deliberately not checked here: the MCP front checks it against its own resource URI.
         const { payload } = await jwtVerify(credential, jwks, { issuer: ISSUER });
+        const aud = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+        const scopes = typeof payload['scope'] === 'string' ? payload['scope'].split(' ') : [];
         const principal: Principal = {
           id: `idp:${payload.sub ?? ''}`,
           kind: 'user',
@@ -204,20 +270,24 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
           roles: (payload['roles'] as string[] | undefined) ?? [],
           groups: (payload['groups'] as string[] | undefined) ?? [],
           issuer: 'idp',
+          tokenAudiences: aud,
+          tokenScopes: scopes,
         };
-        const aud = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-        const scopes = typeof payload['scope'] === 'string' ? payload['scope'].split(' ') : [];
-        return { ok: true, value: { principal, audiences: aud, scopes } };
+        return { ok: true as const, value: principal };
       } catch {
-        return { ok: false, error: palisadeError('invalid_token', 'Invalid access token.') };
+        return { ok: false as const, error: palisadeError('invalid_token', 'Invalid access token.') };
       }
     },
-    inspect: createInspector(detector, opts.policies ?? TEST_POLICIES),
-    record: (e) => events.push(e),
-    state,
-    clock: SYSTEM_CLOCK,
-    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
   };
+  const pipeline = new Pipeline({
+    authenticator,
+    inspector: createInspector(detector, opts.policies ?? TEST_POLICIES, config),
+    limiter: UNLIMITED,
+    recorder: new Recorder({ audit: { record: (e) => events.push(e) }, clock: SYSTEM_CLOCK, logger }),
+    clock: SYSTEM_CLOCK,
+    logger,
+  });
+  const deps: McpDeps = { pipeline, state, clock: SYSTEM_CLOCK, logger };
   const created = await createMcpGateway(config, deps, { detector });
   if (!created.ok) throw new Error(`gateway did not start: ${created.error.join('; ')}`);
   const gateway = created.value;
@@ -236,7 +306,9 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     state,
     events,
     keys,
-    invocations: () => events.filter((e): e is ToolInvocationEvent => e.recordType === 'ToolInvocation'),
+    integrity: () =>
+      events.filter((e): e is Extract<AuditEventInput, { recordType: 'AdminAction' }> => e.recordType === 'AdminAction' && e.operation.startsWith('mcp-tool-')).map(asIntegrity),
+    invocations: () => events.filter((e): e is Extract<AuditEventInput, { recordType: 'ToolInvocation' }> => e.recordType === 'ToolInvocation').map(asInvocation),
     key: async (name, roles) => (await keys.create({ name, roles })).key,
     token: (claims, o = {}) =>
       new SignJWT({ scope: 'mcp:tools', ...claims })

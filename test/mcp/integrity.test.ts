@@ -9,7 +9,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { normalizeEvent } from '../../src/audit/index.ts';
 import { SYSTEM_CLOCK } from '../../src/core/index.ts';
-import { approveToolDefinition, INSTRUCTIONS_PIN, toAuditEvent } from '../../src/mcp/index.ts';
+import { approveToolDefinition, INSTRUCTIONS_PIN } from '../../src/mcp/index.ts';
 import { attackServer, startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -70,7 +70,7 @@ describe('instructions pinning', () => {
   it('maps every emitted event onto a valid audit record', () => {
     expect(h.events.length).toBeGreaterThan(3);
     for (const e of h.events) {
-      const r = normalizeEvent(toAuditEvent(e));
+      const r = normalizeEvent(e);
       expect(r.ok, JSON.stringify(r)).toBe(true);
     }
   });

@@ -1,8 +1,9 @@
 // The contract between the gateway routes and the upstream layer: what a route asks for (UpstreamCall) and what it
 // gets back (UpstreamResult). Everything here is already in the client's API shape.
 import type { PalisadeError, ProviderKind } from '../../core/index.ts';
+import type { ClientApi, SseEvent } from '../../pipeline/index.ts';
 
-export type ClientApi = 'openai.chat' | 'openai.responses' | 'openai.embeddings' | 'anthropic.messages';
+export type { ClientApi, SseEvent };
 
 export interface UpstreamCall {
   readonly api: ClientApi;
@@ -32,12 +33,6 @@ export interface ServedBy {
   /** The backend's model name. */
   model: string;
   attempts: number;
-}
-
-/** One server-sent event, already in the client's API shape. */
-export interface SseEvent {
-  event?: string;
-  data: string;
 }
 
 /**

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { extractRequest, extractResponse, rewrite } from './segments.ts';
+import { jsonView, rewrite, type Obj } from '../content.ts';
+import { apiAdapter, type ClientApi } from './index.ts';
+
+const extractRequest = (api: ClientApi, body: Obj) => apiAdapter(api).request(body);
+const extractResponse = (api: ClientApi, body: Obj) => apiAdapter(api).response(body);
 
 describe('request segments', () => {
   it('OpenAI chat: every role, text parts, tool calls and tool results; images counted as not inspected', () => {
@@ -16,7 +20,7 @@ describe('request segments', () => {
     expect(segments.map((s) => [s.source, s.text])).toEqual([
       ['system', 'sys'],
       ['user', 'look'],
-      ['assistant', '{"q":"x"}'],
+      ['assistant', 'q: x\n'],
       ['tool-result', 'result text'],
     ]);
     expect(notInspected).toBe(1);
@@ -51,7 +55,7 @@ describe('request segments', () => {
     expect(segments.map((s) => [s.source, s.text])).toEqual([
       ['system', 'sys'],
       ['user', 'hello'],
-      ['assistant', '{"a":1}'],
+      ['assistant', 'a: 1\n'],
       ['tool-result', 'out'],
     ]);
     expect(notInspected).toBe(1);
@@ -69,14 +73,30 @@ describe('request segments', () => {
     expect(body.messages[0]!.content[0]!.text).toBe('card 4111');
     const anth = { messages: [{ role: 'assistant', content: [{ type: 'tool_use', input: { k: 'secret' } }] }] };
     const seg = extractRequest('anthropic.messages', anth).segments[0]!;
-    expect(rewrite(anth, [{ path: seg.path, value: '{"k":"[SECRET_1]"}' }])).toEqual({ messages: [{ role: 'assistant', content: [{ type: 'tool_use', input: { k: '[SECRET_1]' } }] }] });
+    expect(seg.text).toBe('k: secret\n');
+    const leaf = seg.leaves![0]!;
+    expect(seg.text.slice(leaf.start, leaf.end)).toBe('secret');
+    expect(rewrite(anth, [{ path: [...seg.path, ...leaf.path], value: '[SECRET_1]' }])).toEqual({ messages: [{ role: 'assistant', content: [{ type: 'tool_use', input: { k: '[SECRET_1]' } }] }] });
+    expect(anth.messages[0]!.content[0]!.input.k).toBe('secret');
   });
 });
 
 describe('response segments', () => {
   it('chat, responses and messages outputs', () => {
-    expect(extractResponse('openai.chat', { choices: [{ message: { content: 'answer', tool_calls: [{ function: { arguments: '{}' } }] } }] }).segments.map((s) => s.text)).toEqual(['answer', '{}']);
+    expect(extractResponse('openai.chat', { choices: [{ message: { content: 'answer', tool_calls: [{ function: { arguments: '{"q":"x"}' } }] } }] }).segments.map((s) => s.text)).toEqual(['answer', 'q: x\n']);
     expect(extractResponse('openai.responses', { output: [{ type: 'message', content: [{ type: 'output_text', text: 'r' }] }] }).segments[0]?.text).toBe('r');
     expect(extractResponse('anthropic.messages', { content: [{ type: 'text', text: 'a' }] }).segments[0]?.source).toBe('model-output');
+  });
+});
+
+describe('JSON views', () => {
+  it('renders keys as context and records every string leaf', () => {
+    const view = jsonView({ db: { password: 'hunter2', port: 5432 }, tags: ['a b', 'c'] })!;
+    expect(view.text).toBe('db.password: hunter2\ndb.port: 5432\ntags[0]: a b\ntags[1]: c\n');
+    expect(view.leaves.map((l) => [view.text.slice(l.start, l.end), l.path])).toEqual([
+      ['hunter2', ['db', 'password']],
+      ['a b', ['tags', 0]],
+      ['c', ['tags', 1]],
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../core/index.ts';
 import type { Redaction } from '../../policy/index.ts';
-import type { SseEvent } from '../upstreams/index.ts';
+import { apiAdapter, type SseEvent } from '../apis/index.ts';
 import { StreamGuard, type StreamJudge } from './stream-guard.ts';
 
 // A judge with a tiny regex scanner: 16-digit numbers and `sk-` keys are redacted, the word BLOCKME blocks.
@@ -42,7 +42,7 @@ const contentOf = (ev: SseEvent): string => {
 };
 
 function run(chunks: readonly string[], window = 32, mode: 'window' | 'buffer' = 'window') {
-  const g = new StreamGuard('openai.chat', judge(), { mode, window });
+  const g = new StreamGuard(apiAdapter('openai.chat'), judge(), { mode, window });
   const sent: SseEvent[] = [];
   let blocked = false;
   for (const c of chunks) {
@@ -74,14 +74,14 @@ describe('stream guard', () => {
 
   it('holds no more than needed: text far from any match is released before the stream ends', () => {
     const words = Array.from({ length: 50 }, (_, i) => `word${i} `);
-    const g = new StreamGuard('openai.chat', judge(), { mode: 'window', window: 32 });
+    const g = new StreamGuard(apiAdapter('openai.chat'), judge(), { mode: 'window', window: 32 });
     let releasedEarly = '';
     for (const w of words) releasedEarly += g.push(chatChunk(w)).events.map(contentOf).join('');
     expect(releasedEarly.length).toBeGreaterThan(words.join('').length - 64);
   });
 
   it('keeps events in order, including non-text events between text', () => {
-    const g = new StreamGuard('openai.chat', judge(), { mode: 'window', window: 8 });
+    const g = new StreamGuard(apiAdapter('openai.chat'), judge(), { mode: 'window', window: 8 });
     const out: SseEvent[] = [];
     out.push(...g.push({ data: JSON.stringify({ choices: [{ index: 0, delta: { role: 'assistant' } }] }) }).events);
     out.push(...g.push(chatChunk('hello there ')).events);
@@ -109,7 +109,7 @@ describe('stream guard', () => {
   });
 
   it('buffer mode releases nothing until the end', () => {
-    const g = new StreamGuard('openai.chat', judge(), { mode: 'buffer', window: 32 });
+    const g = new StreamGuard(apiAdapter('openai.chat'), judge(), { mode: 'buffer', window: 32 });
     expect(g.push(chatChunk('a'.repeat(200) + ' ')).events).toEqual([]);
     expect(g.end().events.map(contentOf).join('')).toBe('a'.repeat(200) + ' ');
   });
@@ -132,14 +132,14 @@ describe('stream guard', () => {
 
   it('an opened private key block is held until it closes', () => {
     const pem = '-----BEGIN PRIVATE KEY-----\n' + 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n'.repeat(20) + '-----END PRIVATE KEY-----';
-    const g = new StreamGuard('openai.chat', judge(), { mode: 'window', window: 16 });
+    const g = new StreamGuard(apiAdapter('openai.chat'), judge(), { mode: 'window', window: 16 });
     let early = '';
     for (let i = 0; i < pem.length - 30; i += 10) early += g.push(chatChunk(pem.slice(i, i + 10))).events.map(contentOf).join('');
     expect(early).toBe('');
   });
 
   it('rewrites summary events of the Responses API consistently', () => {
-    const g = new StreamGuard('openai.responses', judge(), { mode: 'window', window: 16 });
+    const g = new StreamGuard(apiAdapter('openai.responses'), judge(), { mode: 'window', window: 16 });
     const done = { data: JSON.stringify({ type: 'response.output_text.done', text: `card ${card}` }) };
     const out = [...g.push(done).events, ...g.end().events];
     expect(out[0]?.data).toContain('[CARD]');
@@ -147,7 +147,7 @@ describe('stream guard', () => {
   });
 
   it('n > 1 choices in one event: each choice is guarded on its own and never travels with another', () => {
-    const g = new StreamGuard('openai.chat', judge(), { mode: 'window', window: 16 });
+    const g = new StreamGuard(apiAdapter('openai.chat'), judge(), { mode: 'window', window: 16 });
     const both = (a: string, b: string): SseEvent => ({
       data: JSON.stringify({ choices: [{ index: 0, delta: { content: a } }, { index: 1, delta: { content: b } }] }),
     });
@@ -165,14 +165,14 @@ describe('stream guard', () => {
   });
 
   it('events whose text goes out unchanged are forwarded byte for byte', () => {
-    const g = new StreamGuard('openai.chat', judge(), { mode: 'window', window: 64 });
+    const g = new StreamGuard(apiAdapter('openai.chat'), judge(), { mode: 'window', window: 64 });
     const ev = { data: '{"id":"c","choices":[{"index":0,"delta":{"content":"plain words here "}}],"extra":  1}' };
     const out = [...g.push(ev).events, ...g.end().events];
     expect(out).toEqual([ev]);
   });
 
   it('Anthropic text deltas are guarded per content block', () => {
-    const g = new StreamGuard('anthropic.messages', judge(), { mode: 'window', window: 16 });
+    const g = new StreamGuard(apiAdapter('anthropic.messages'), judge(), { mode: 'window', window: 16 });
     const delta = (t: string) => ({ event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: t } }) });
     const out = [...g.push(delta(`key sk-abcdefghij`)).events, ...g.push(delta('klmnopqrstuvwxyz0123 ok')).events, ...g.end().events];
     const text = out.map((e) => (JSON.parse(e.data) as { delta: { text: string } }).delta.text).join('');

@@ -7,8 +7,8 @@
 // still be growing covers it. Tested in stream-guard.test.ts by splitting secrets at every position.
 import type { Finding } from '../../core/index.ts';
 import type { Redaction } from '../../policy/index.ts';
-import type { ClientApi, SseEvent } from '../upstreams/index.ts';
-import { isSummaryEvent, streamTexts, type StreamText } from './stream-text.ts';
+import { isObj, type Obj } from '../content.ts';
+import { eventJson, eventOf, type ApiAdapter, type SseEvent, type StreamText } from '../apis/types.ts';
 
 export type StreamMode = 'window' | 'buffer' | 'audit-only';
 
@@ -27,6 +27,8 @@ export interface StreamJudge {
   restore(text: string): string;
   /** Redacts and restores a complete text that a summary event repeats. */
   rewriteWhole(text: string): string;
+  /** Whether a text judged whole was blocked (the stream must end). */
+  blocked?(): boolean;
 }
 
 export interface StreamGuardOptions {
@@ -65,7 +67,7 @@ const MAX_HOLD = 64 * 1024;
 const LEFT_CONTEXT = 300;
 
 export class StreamGuard {
-  readonly #api: ClientApi;
+  readonly #api: ApiAdapter;
   readonly #judge: StreamJudge;
   readonly #opts: StreamGuardOptions;
   readonly #channels = new Map<string, Channel>();
@@ -73,7 +75,7 @@ export class StreamGuard {
   #blocked = false;
   #scannedTo = new Map<Channel, number>();
 
-  constructor(api: ClientApi, judge: StreamJudge, opts: StreamGuardOptions) {
+  constructor(api: ApiAdapter, judge: StreamJudge, opts: StreamGuardOptions) {
     this.#api = api;
     this.#judge = judge;
     this.#opts = opts;
@@ -103,12 +105,18 @@ export class StreamGuard {
   push(ev: SseEvent): GuardOutput {
     if (this.#blocked) return { events: [], blocked: true };
     if (this.#opts.mode === 'audit-only') {
-      for (const t of streamTexts(this.#api, ev)) this.#channel(t.channel).text += t.text;
+      for (const t of this.#api.streamTexts(ev)) this.#channel(t.channel).text += t.text;
       return { events: [ev], blocked: false };
     }
-    const texts = streamTexts(this.#api, ev);
+    const texts = this.#api.streamTexts(ev);
     if (texts.length === 0) {
-      this.#queue.push({ kind: 'raw', event: isSummaryEvent(this.#api, ev) ? this.#rewriteSummary(ev) : ev });
+      const event = this.#rewriteSummary(ev);
+      // A summary event whose own text is blocked (a citation, a block start) ends the stream like a delta would.
+      if (this.#blocked) {
+        this.#queue.length = 0;
+        return { events: [], blocked: true };
+      }
+      this.#queue.push({ kind: 'raw', event });
     } else {
       // An event with several text fields (n > 1 choices) is split into one event per field.
       for (const ref of texts) {
@@ -260,25 +268,38 @@ export class StreamGuard {
     return out;
   }
 
+  /**
+   * An event that carries no delta: done, part, item, completed and block-start events repeat streamed text
+   * whole, annotation and citation events carry their own. Every string a model wrote in it is judged and
+   * rewritten; the event is rebuilt only when something changed, otherwise its bytes go out as they came.
+   */
   #rewriteSummary(ev: SseEvent): SseEvent {
-    let obj: unknown;
-    try {
-      obj = JSON.parse(ev.data);
-    } catch {
-      return ev;
-    }
+    const obj = eventJson(ev);
+    if (obj === undefined) return ev;
     const walk = (v: unknown): unknown => {
-      if (Array.isArray(v)) return v.map(walk);
-      if (v !== null && typeof v === 'object') {
-        const o: Record<string, unknown> = {};
-        for (const [k, x] of Object.entries(v)) {
-          o[k] = typeof x === 'string' && (k === 'text' || k === 'arguments' || k === 'refusal') ? this.#judge.rewriteWhole(x) : walk(x);
-        }
-        return o;
+      if (Array.isArray(v)) {
+        const list = v as unknown[];
+        let out: unknown[] | undefined;
+        list.forEach((x, i) => {
+          const y = walk(x);
+          if (y !== x) (out ??= [...list])[i] = y;
+        });
+        return out ?? v;
       }
-      return v;
+      if (!isObj(v)) return v;
+      let out: Obj | undefined;
+      for (const k of Object.keys(v)) {
+        const x = v[k];
+        let y: unknown = x;
+        if (typeof x === 'string') {
+          if (x.length > 0 && this.#api.summaryText(k)) y = this.#judge.rewriteWhole(x);
+        } else if (x !== null && typeof x === 'object') y = walk(x);
+        if (y !== x) (out ??= { ...v })[k] = y;
+      }
+      return out ?? v;
     };
-    const data = JSON.stringify(walk(obj));
-    return ev.event === undefined ? { data } : { event: ev.event, data };
+    const rewritten = walk(obj) as Obj;
+    if (this.#judge.blocked?.() === true) this.#blocked = true;
+    return rewritten === obj ? ev : eventOf(rewritten, ev.event);
   }
 }
