@@ -11,11 +11,15 @@ import { builtinDetectors } from '../src/detect/registry.ts';
 import type { ConfidenceLevel, Finding } from '../src/core/finding.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DATASETS = resolve(ROOT, '..', 'shared', 'datasets');
 
 const { values: args } = parseArgs({
-  options: { 'min-confidence': { type: 'string', default: 'low' }, errors: { type: 'string', default: '0' } },
+  options: { 'min-confidence': { type: 'string', default: 'low' }, errors: { type: 'string', default: '0' }, datasets: { type: 'string' } },
 });
+// A worktree sits one level deeper than the main checkout: look upwards for shared/datasets.
+const DATASETS =
+  args.datasets !== undefined
+    ? resolve(args.datasets)
+    : ([resolve(ROOT, '..', 'shared', 'datasets'), resolve(ROOT, '..', '..', 'shared', 'datasets')].find((d) => existsSync(d)) ?? resolve(ROOT, '..', 'shared', 'datasets'));
 const minConfidence = (args['min-confidence'] ?? 'low') as ConfidenceLevel;
 const showErrors = Number(args.errors ?? '0');
 

@@ -20,6 +20,8 @@ export interface DetectionEngine {
   /** Every detector, built-in first. */
   readonly detectors: readonly Detector[];
   readonly types: readonly string[];
+  /** The policy categories of a registered type, as its detector declares them; [] for an unknown type. */
+  categoriesOf(type: string): readonly string[];
   scan(text: string, options?: ScanOptions): Finding[];
 }
 
@@ -79,10 +81,15 @@ export function createDetectionEngine(options: EngineOptions = {}): DetectionEng
   for (const d of exclusive) for (const t of d.types) if (!typeOrder.has(t)) typeOrder.set(t, typeOrder.size);
   const disabled = new Set(options.disabledTypes ?? []);
   const types = [...new Set(detectors.flatMap((d) => d.types))].filter((t) => !disabled.has(t));
+  const categories = new Map<string, readonly string[]>();
+  for (const d of detectors) {
+    for (const t of d.types) categories.set(t, [...new Set([...(categories.get(t) ?? []), ...(d.categories[t] ?? [])])]);
+  }
 
   return {
     detectors,
     types,
+    categoriesOf: (type) => categories.get(type) ?? [],
     scan(text: string, opts: ScanOptions = {}): Finding[] {
       const hashValue = opts.hashValue ?? defaultHasher();
       const ctx = { source: opts.source ?? 'user', hashValue } as const;

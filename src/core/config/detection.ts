@@ -70,6 +70,8 @@ const customType = z
     /** Confidence without a supporting keyword; absent means keywords are required. */
     confidenceWithoutKeywords: level.optional(),
     caseSensitive: z.boolean().default(true),
+    /** Policy categories besides `custom` (e.g. `financial`), so category-based policies and templates select the type. */
+    categories: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'category names are lower-case words joined by -, e.g. financial')).max(16).default([]),
   })
   .strict()
   .superRefine((t, ctx) => {

@@ -1,7 +1,7 @@
 // The secrets detector: one anchor pass (a single regex over every literal prefix), per-rule patterns in
 // small windows around the anchors, then the structured finders that need more than a pattern: private
 // key blocks, AWS key pairs, service-account JSON, URIs with passwords and generic assignments.
-import { CONFIDENCE, type ConfidenceLevel, type Detector, type Finding, type ScanContext } from '../../core/finding.ts';
+import { categoriesFor, CONFIDENCE, type ConfidenceLevel, type Detector, type Finding, type ScanContext } from '../../core/finding.ts';
 import { AhoCorasick } from '../aho-corasick.ts';
 import { shannonEntropy } from '../validators.ts';
 import { SECRET_RULES, type SecretRule } from './rules.ts';
@@ -98,10 +98,13 @@ export function secretTypes(rules: readonly SecretRule[] = SECRET_RULES): string
 export function createSecretsDetector(id = 'secrets', options: SecretsDetectorOptions = {}): Detector {
   const proximity = options.proximity ?? 300;
   const compiled = compile(options.rules ?? SECRET_RULES);
+  const types = secretTypes(compiled.rules);
 
   return {
     id,
-    types: secretTypes(compiled.rules),
+    types,
+    // Every secret type, structured and generic included, is a credential: `secret` and nothing else.
+    categories: categoriesFor(types, ['secret']),
     scan(text: string, ctx: ScanContext): Finding[] {
       const out: Finding[] = [];
       const seen = new Set<string>();
