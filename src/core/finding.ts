@@ -61,5 +61,10 @@ export interface Detector {
   readonly id: string;
   readonly types: readonly string[];
   readonly categories: TypeCategories;
+  /**
+   * Also run on derived views: decoded base64 / hex / URL-encoded payloads, values joined across a line
+   * break or across two segments of a request (default false: the detector sees the text as sent).
+   */
+  readonly derivedViews?: boolean;
   scan(text: string, ctx: ScanContext): Finding[];
 }

@@ -36,6 +36,7 @@ export function createEdmDetector(sources: readonly EdmSource[], id = 'edm'): De
     id,
     types: compiled.map((c) => c.type),
     categories: categoriesFor(compiled.map((c) => c.type), ['edm']),
+    derivedViews: true,
     scan(text: string, ctx: ScanContext): Finding[] {
       const tokens: [number, number][] = [];
       EDM_TOKEN.lastIndex = 0;

@@ -105,6 +105,7 @@ export function createSecretsDetector(id = 'secrets', options: SecretsDetectorOp
     types,
     // Every secret type, structured and generic included, is a credential: `secret` and nothing else.
     categories: categoriesFor(types, ['secret']),
+    derivedViews: true,
     scan(text: string, ctx: ScanContext): Finding[] {
       const out: Finding[] = [];
       const seen = new Set<string>();

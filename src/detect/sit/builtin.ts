@@ -56,7 +56,8 @@ export const BUILTIN_SITS: readonly SitDefinition[] = [
     category: 'financial',
     anchor: 'digits',
     minDigits: 13,
-    pattern: re(`${LD}(?:\\d[ -]?){12,18}\\d${RD}`),
+    // Separators inside the number: space, dash, dot, slash, underscore, tab or a line break (evasion).
+    pattern: re(`${LD}(?:\\d(?:[ \\t._/-]|\\r?\\n)?){12,18}\\d${RD}`),
     validate: v.creditCard,
     validatorName: 'issuer range + Luhn',
     keywords: ['card', 'credit', 'debit', 'visa', 'mastercard', 'amex', 'american express', 'discover', 'cc', 'ccn', 'card number', 'expiry', 'exp', 'cvv', 'cvc', 'payment', 'jcb', 'diners', 'maestro'],

@@ -115,6 +115,7 @@ export function createSitDetector(id: string, defs: readonly SitDefinition[], op
   return {
     id,
     types: defs.map((d) => d.id),
+    derivedViews: true,
     categories: Object.fromEntries(defs.map((d) => [d.id, policyCategories(d.category)])),
     scan(text: string, ctx: ScanContext): Finding[] {
       const out: Finding[] = [];
