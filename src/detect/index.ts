@@ -69,7 +69,7 @@ export function createDetection(config: DetectionConfig, setup: DetectionSetup =
   if (edm !== undefined) additional.push(edm);
   additional.push(...(setup.additional ?? []));
   const engine = createDetectionEngine({
-    exclusive: builtinDetectors({ proximity: config.proximity }),
+    exclusive: builtinDetectors({ proximity: config.proximity, phoneRegions: config.phoneRegions }),
     additional,
     disabledTypes: config.disabledTypes,
   });
