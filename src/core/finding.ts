@@ -40,9 +40,31 @@ export interface ScanContext {
   readonly hashValue: ValueHasher;
 }
 
-/** A detector: an id, the types it emits, and a pure scan. Registered in one static list. */
+/**
+ * Policy categories of a detector's types (e.g. `secret`, `financial`, `government-id`, `attack`): what a
+ * policy's `sit.categories` and the one-click templates select by. Every type a detector emits has at least one.
+ */
+export type TypeCategories = Readonly<Record<string, readonly string[]>>;
+
+/** Categories for a list of types that all belong to the same ones. */
+export function categoriesFor(types: readonly string[], categories: readonly string[]): TypeCategories {
+  const out: Record<string, readonly string[]> = {};
+  for (const t of types) out[t] = categories;
+  return out;
+}
+
+/**
+ * A detector: an id, the types it emits with their policy categories, and a pure scan. Registered in one
+ * static list; shared code learns what a type is from `categories`, never from the detector's id or a type prefix.
+ */
 export interface Detector {
   readonly id: string;
   readonly types: readonly string[];
+  readonly categories: TypeCategories;
+  /**
+   * Also run on derived views: decoded base64 / hex / URL-encoded payloads, values joined across a line
+   * break or across two segments of a request (default false: the detector sees the text as sent).
+   */
+  readonly derivedViews?: boolean;
   scan(text: string, ctx: ScanContext): Finding[];
 }

@@ -75,6 +75,8 @@ export function createCustomDetector(config: DetectionConfig, id = 'custom'): De
   return {
     id,
     types: compiled.map((c) => c.def.id),
+    derivedViews: true,
+    categories: Object.fromEntries(compiled.map((c) => [c.def.id, [...new Set(['custom', ...c.def.categories])]])),
     scan(text: string, ctx: ScanContext): Finding[] {
       const values: [number, number][][] = compiled.map(() => []);
       const support: number[][] = compiled.map(() => []);

@@ -13,7 +13,7 @@ import { buildScanReport, type ScanReport } from './report.ts';
 import { createDetectionEngine, type DetectionEngine, type ScanOptions } from './scan.ts';
 
 export { scan, createDetectionEngine, resolveOverlaps, minScore } from './scan.ts';
-export type { ScanOptions, DetectionEngine, EngineOptions } from './scan.ts';
+export type { ScanOptions, DetectionEngine, EngineOptions, SegmentText, SegmentFinding } from './scan.ts';
 export { createStreamingScanner, HOLD_BACK } from './stream.ts';
 export type { StreamingScanner, StreamOptions } from './stream.ts';
 export { normalizeText } from './normalize.ts';
@@ -69,7 +69,7 @@ export function createDetection(config: DetectionConfig, setup: DetectionSetup =
   if (edm !== undefined) additional.push(edm);
   additional.push(...(setup.additional ?? []));
   const engine = createDetectionEngine({
-    exclusive: builtinDetectors({ proximity: config.proximity }),
+    exclusive: builtinDetectors({ proximity: config.proximity, phoneRegions: config.phoneRegions }),
     additional,
     disabledTypes: config.disabledTypes,
   });

@@ -36,7 +36,10 @@ export interface LabelDetector {
   resolve(inputs: LabelInputs): LabelResolution;
 }
 
-const MSIP = /MSIP_Label_([0-9a-fA-F-]{36})_([A-Za-z]+)\s*[=:]\s*"?([^"\r\n;,<]{0,200})/g;
+// `MSIP_Label_<guid>_<Property>` then its value: after `=` / `:` (headers, `msip_labels:` lists, PDF and
+// text metadata) or as the element text of an Office custom property (`name="…_Name"><vt:lpwstr>Value<`).
+// The value is not taken to the end of the line: another property, a tag or prose may follow it.
+const MSIP = /MSIP_Label_([0-9a-fA-F-]{36})_([A-Za-z]+)(?:\s*[=:]\s*"?|"?\s*>\s*(?:<[A-Za-z:]{1,24}>)?)([^\r\n]{0,200})/g;
 const MCP_KEYS = new Set(['label', 'labels', 'sensitivity', 'sensitivitylabel', 'sensitivity_label', 'classification', 'palisade/labels']);
 
 const isWordUnit = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
@@ -59,6 +62,17 @@ export function createLabelDetector(taxonomy: readonly LabelConfig[]): LabelDete
     const v = value.trim().toLowerCase();
     return byName.get(v) ?? byId.get(v);
   };
+  // Label names longest first, so "Highly Confidential" wins over "Confidential" at the same place.
+  const names = [...byName.keys()].sort((a, b) => b.length - a.length);
+  /** The label whose name (or id) the metadata value starts with, followed by a non-word character or the end. */
+  const labelAtStart = (value: string): LabelConfig | undefined => {
+    const v = value.toLowerCase();
+    for (const n of names) {
+      if (v.startsWith(n) && !isWordUnit(v.charCodeAt(n.length))) return byName.get(n);
+    }
+    const id = /^[0-9a-f-]{36}(?![0-9a-f-])/.exec(v);
+    return id !== null ? byId.get(id[0]) : undefined;
+  };
 
   function detect(text: string): LabelHit[] {
     const out = new Map<string, LabelHit>();
@@ -78,9 +92,11 @@ export function createLabelDetector(taxonomy: readonly LabelConfig[]): LabelDete
         const byGuid = byId.get((m[1] ?? '').toLowerCase());
         if (byGuid !== undefined) add(hit(byGuid, 'metadata'));
         if ((m[2] ?? '').toLowerCase() === 'name') {
-          const named = lookup(m[3] ?? '');
+          const named = labelAtStart(m[3] ?? '');
           if (named !== undefined) add(hit(named, 'metadata'));
         }
+        // The next property may sit on the same line: continue right after this one's name.
+        MSIP.lastIndex = m.index + 11 + (m[1] ?? '').length + (m[2] ?? '').length;
       }
     }
     return [...out.values()];

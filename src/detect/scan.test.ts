@@ -53,7 +53,7 @@ describe('built-in sensitive information types', () => {
     ['BITCOIN_ADDRESS', 'send to 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2', '1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2'],
     ['ETHEREUM_ADDRESS', 'wallet 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'],
     ['SWIFT_BIC', 'SWIFT code DEUTDEFF please', 'DEUTDEFF'],
-    ['STREET_ADDRESS', 'I live at 221 Baker Street, London', '221 Baker Street'],
+    ['STREET_ADDRESS', 'I live at 221 Baker Street, London', '221 Baker Street, London'],
     ['PERSON_NAME', 'Patient name: Jennifer Walsh', 'Jennifer Walsh'],
   ])('%s in %j', (type, text, value) => {
     const found = scan(text, { hashValue }).find((f) => f.type === type);

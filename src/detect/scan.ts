@@ -2,9 +2,10 @@
 // overlaps among the built-in detectors, filter by confidence and type. Pure: text in, findings out.
 import { randomBytes } from 'node:crypto';
 import { createValueHasher } from '../core/crypto.ts';
-import { CONFIDENCE, type ConfidenceLevel, type Detector, type Finding, type SegmentSource, type ValueHasher } from '../core/finding.ts';
+import { CONFIDENCE, type ConfidenceLevel, type Detector, type Finding, type ScanContext, type SegmentSource, type ValueHasher } from '../core/finding.ts';
 import { normalizeText } from './normalize.ts';
 import { builtinDetectors } from './registry.ts';
+import { decodedViews, joinedLineViews, segmentJoint } from './views.ts';
 
 export interface ScanOptions {
   /** Hashes matched values; defaults to a per-process random key (hashes then only correlate within the process). */
@@ -20,7 +21,19 @@ export interface DetectionEngine {
   /** Every detector, built-in first. */
   readonly detectors: readonly Detector[];
   readonly types: readonly string[];
+  /** The policy categories of a registered type, as its detector declares them; [] for an unknown type. */
+  categoriesOf(type: string): readonly string[];
   scan(text: string, options?: ScanOptions): Finding[];
+  /**
+   * Scans the segments of one request (messages, content parts, in order) so that a value split across two
+   * adjacent segments is found: each segment alone, plus the junction of each pair. Offsets are per segment.
+   */
+  scanSegments(segments: readonly SegmentText[], options?: ScanOptions): SegmentFinding[];
+  /**
+   * Only the values that straddle the junction of two adjacent segments, one finding per segment part: for
+   * callers that already scanned (or cached) each segment alone.
+   */
+  scanJunctions(segments: readonly SegmentText[], options?: ScanOptions): SegmentFinding[];
 }
 
 export interface EngineOptions {
@@ -71,6 +84,19 @@ export function resolveOverlaps(findings: readonly Finding[], order: (f: Finding
   return out;
 }
 
+/** One text of a request (a message, a content part), in request order. */
+export interface SegmentText {
+  readonly text: string;
+  readonly source?: SegmentSource;
+}
+
+/** A finding in one segment; a value straddling two segments gives one finding per segment, with the same hash. */
+export interface SegmentFinding extends Finding {
+  readonly segment: number;
+}
+
+const overlapsAny = (f: Finding, list: readonly Finding[]): boolean => list.some((g) => f.start < g.end && g.start < f.end);
+
 export function createDetectionEngine(options: EngineOptions = {}): DetectionEngine {
   const exclusive = options.exclusive ?? builtinDetectors(options.proximity !== undefined ? { proximity: options.proximity } : {});
   const additional = options.additional ?? [];
@@ -79,31 +105,111 @@ export function createDetectionEngine(options: EngineOptions = {}): DetectionEng
   for (const d of exclusive) for (const t of d.types) if (!typeOrder.has(t)) typeOrder.set(t, typeOrder.size);
   const disabled = new Set(options.disabledTypes ?? []);
   const types = [...new Set(detectors.flatMap((d) => d.types))].filter((t) => !disabled.has(t));
+  const categories = new Map<string, readonly string[]>();
+  for (const d of detectors) {
+    for (const t of d.types) categories.set(t, [...new Set([...(categories.get(t) ?? []), ...(d.categories[t] ?? [])])]);
+  }
+  const derived = detectors.filter((d) => d.derivedViews === true);
+
+  /** Findings of `text` (already normalised), offsets into it, before sorting. */
+  function detect(text: string, ctx: ScanContext, keep: (f: Finding) => boolean, runs: (d: Detector) => boolean): Finding[] {
+    const competing: Finding[] = [];
+    for (const d of exclusive) if (runs(d)) for (const f of d.scan(text, ctx)) if (keep(f)) competing.push(f);
+    // A value broken by a line break: found in a view with the break removed, if it straddles the break.
+    const joined = derived.some(runs) ? joinedLineViews(text) : [];
+    const straddling = (d: Detector): Finding[] => {
+      const found: Finding[] = [];
+      for (const view of joined) {
+        for (const f of d.scan(view.text, ctx)) {
+          if (!keep(f) || !view.joints.some((j) => f.start < j && j < f.end)) continue;
+          const [start, end] = view.toOriginal(f.start, f.end);
+          found.push({ ...f, start, end });
+        }
+      }
+      return found;
+    };
+    for (const d of exclusive) if (d.derivedViews === true && runs(d)) competing.push(...straddling(d));
+    const out = resolveOverlaps(competing, (f) => typeOrder.get(f.type) ?? 0);
+    for (const d of additional) {
+      if (!runs(d)) continue;
+      for (const f of d.scan(text, ctx)) if (keep(f)) out.push(f);
+      if (d.derivedViews === true) out.push(...straddling(d));
+    }
+    // Payloads in base64, hex or URL encoding: decoded and scanned; a finding covers the encoded bytes.
+    // What the text shows as sent wins where both overlap (a JWT stays a JWT, not the e-mail inside it).
+    if (derived.some(runs)) {
+      const decoded: Finding[] = [];
+      for (const view of decodedViews(text)) {
+        for (const d of derived) {
+          if (!runs(d)) continue;
+          for (const f of d.scan(view.text, ctx)) {
+            if (!keep(f)) continue;
+            const [start, end] = view.toOriginal(f.start, f.end);
+            const mapped = { ...f, start, end };
+            if (!overlapsAny(mapped, out)) decoded.push(mapped);
+          }
+        }
+      }
+      out.push(...resolveOverlaps(decoded, (f) => typeOrder.get(f.type) ?? 0));
+    }
+    return out;
+  }
+
+  function scan(text: string, opts: ScanOptions = {}): Finding[] {
+    const hashValue = opts.hashValue ?? defaultHasher();
+    const ctx = { source: opts.source ?? 'user', hashValue } as const;
+    const norm = normalizeText(text);
+    const min = minScore(opts.minConfidence);
+    const wanted = opts.types !== undefined ? new Set(opts.types) : undefined;
+    const keep = (f: Finding): boolean =>
+      f.confidence >= min && !disabled.has(f.type) && (wanted === undefined || wanted.has(f.type));
+    // A detector that can emit none of the wanted types is not run at all (policies that only look for
+    // secrets never pay for the injection classifier, and the other way round).
+    const runs = (d: Detector): boolean => wanted === undefined || d.types.some((t) => wanted.has(t));
+    const out = detect(norm.text, ctx, keep, runs);
+    const mapped = norm.identity
+      ? out
+      : out.map((f) => {
+          const [start, end] = norm.toOriginal(f.start, f.end);
+          return { ...f, start, end };
+        });
+    return mapped.sort((a, b) => a.start - b.start || a.end - b.end);
+  }
+
+  function scanJunctions(segments: readonly SegmentText[], opts: ScanOptions = {}): SegmentFinding[] {
+    const out: SegmentFinding[] = [];
+    for (let i = 0; i + 1 < segments.length; i++) {
+      const left = segments[i];
+      const right = segments[i + 1];
+      if (left === undefined || right === undefined || left.text.length === 0 || right.text.length === 0) continue;
+      const { text, joint, leftStart } = segmentJoint(left.text, right.text);
+      const source = left.source ?? opts.source;
+      for (const f of scan(text, { ...opts, ...(source !== undefined ? { source } : {}) })) {
+        if (!(f.start < joint && joint < f.end)) continue;
+        // One finding per segment for the part of the value it holds, so each part is redacted where it is.
+        out.push({ ...f, segment: i, start: leftStart + f.start, end: left.text.length });
+        out.push({ ...f, segment: i + 1, start: 0, end: f.end - joint });
+      }
+    }
+    return out;
+  }
 
   return {
     detectors,
     types,
-    scan(text: string, opts: ScanOptions = {}): Finding[] {
-      const hashValue = opts.hashValue ?? defaultHasher();
-      const ctx = { source: opts.source ?? 'user', hashValue } as const;
-      const norm = normalizeText(text);
-      const min = minScore(opts.minConfidence);
-      const wanted = opts.types !== undefined ? new Set(opts.types) : undefined;
-      const keep = (f: Finding): boolean =>
-        f.confidence >= min && !disabled.has(f.type) && (wanted === undefined || wanted.has(f.type));
-      const remap = (f: Finding): Finding => {
-        if (norm.identity) return f;
-        const [start, end] = norm.toOriginal(f.start, f.end);
-        return { ...f, start, end };
-      };
-      // A detector that can emit none of the wanted types is not run at all (policies that only look for
-      // secrets never pay for the injection classifier, and the other way round).
-      const runs = (d: Detector): boolean => wanted === undefined || d.types.some((t) => wanted.has(t));
-      const competing: Finding[] = [];
-      for (const d of exclusive) if (runs(d)) for (const f of d.scan(norm.text, ctx)) if (keep(f)) competing.push(f);
-      const out = resolveOverlaps(competing, (f) => typeOrder.get(f.type) ?? 0);
-      for (const d of additional) if (runs(d)) for (const f of d.scan(norm.text, ctx)) if (keep(f)) out.push(f);
-      return out.map(remap).sort((a, b) => a.start - b.start || a.end - b.end);
+    categoriesOf: (type) => categories.get(type) ?? [],
+    scan,
+    scanJunctions,
+    scanSegments(segments: readonly SegmentText[], opts: ScanOptions = {}): SegmentFinding[] {
+      const out: SegmentFinding[] = [];
+      segments.forEach((seg, i) => {
+        const source = seg.source ?? opts.source;
+        for (const f of scan(seg.text, { ...opts, ...(source !== undefined ? { source } : {}) })) out.push({ ...f, segment: i });
+      });
+      // A straddling value replaces what each segment alone showed of it (e.g. half a key taken for a word).
+      const joints = scanJunctions(segments, opts);
+      const kept = out.filter((f) => !joints.some((j) => j.segment === f.segment && f.start < j.end && j.start < f.end));
+      return [...kept, ...joints].sort((a, b) => a.segment - b.segment || a.start - b.start || a.end - b.end);
     },
   };
 }

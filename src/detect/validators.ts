@@ -61,6 +61,8 @@ export function cardIssuer(value: string): string | undefined {
     return 'discover';
   if ((p2 === 36 || p2 === 38 || p2 === 39 || (p3 >= 300 && p3 <= 305)) && len >= 14 && len <= 19) return 'diners';
   if (p4 >= 3528 && p4 <= 3589 && len >= 16 && len <= 19) return 'jcb';
+  // JCB's 15-digit range (issued under the 2131 and 1800 prefixes).
+  if ((p4 === 2131 || p4 === 1800) && len === 15) return 'jcb';
   if (p2 === 62 && len >= 16 && len <= 19) return 'unionpay';
   if ((p2 === 50 || (p2 >= 56 && p2 <= 69)) && len >= 12 && len <= 19) return 'maestro';
   return undefined;

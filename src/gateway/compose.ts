@@ -224,7 +224,7 @@ export async function createInspection(config: Config, store: StateStore, clock:
     onError: (e: unknown) => logger.warn({ err: { message: (e as Error).message } }, 'could not refresh policies'),
   });
   await policies.start();
-  const catalog = createPolicyCatalog(config.detection);
+  const catalog = createPolicyCatalog(detection.engine, config.detection);
   const shieldFetch: FetchLike = (url, init) => fetch(url, init);
   const shields = config.injection.enabled ? config.injection.shields.map((s) => createShield(s, shieldFetch)) : [];
   const inspector = new Inspector({

@@ -81,6 +81,7 @@ class MemoryKeyStore implements KeyStore {
 const awsKeyDetector: Detector = {
   id: 'test-secrets',
   types: ['AWS_ACCESS_KEY'],
+  categories: { AWS_ACCESS_KEY: ['secret'] },
   scan(text, ctx) {
     const out: Finding[] = [];
     for (const m of text.matchAll(/\b(AKIA|ASIA)[0-9A-Z]{16}\b/g)) {

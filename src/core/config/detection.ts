@@ -2,6 +2,7 @@
 // data match sources, the sensitivity label taxonomy and the supporting-keyword proximity. Custom
 // patterns are compiled with RE2 here, so a pattern RE2 cannot run is reported with its path at config
 // check, not at the first request.
+import { isSupportedCountry } from 'libphonenumber-js';
 import RE2 from 're2';
 import { z } from 'zod';
 
@@ -70,6 +71,8 @@ const customType = z
     /** Confidence without a supporting keyword; absent means keywords are required. */
     confidenceWithoutKeywords: level.optional(),
     caseSensitive: z.boolean().default(true),
+    /** Policy categories besides `custom` (e.g. `financial`), so category-based policies and templates select the type. */
+    categories: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'category names are lower-case words joined by -, e.g. financial')).max(16).default([]),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -121,6 +124,15 @@ export const detectionConfig = z
     proximity: z.number().int().min(0).max(10_000).default(300),
     /** Built-in types switched off. */
     disabledTypes: z.array(z.string().min(1)).default([]),
+    /**
+     * Regions (ISO 3166 alpha-2, in order) in which phone numbers written without a country code are read,
+     * e.g. [GB, IE] for "020 7946 0958". Numbers with +/00 are read whatever this says.
+     */
+    phoneRegions: z
+      .array(z.string().refine((c) => isSupportedCountry(c), 'unknown or unsupported region: use an ISO 3166 alpha-2 code, e.g. US, GB, DE'))
+      .min(1)
+      .max(20)
+      .default(['US']),
     keywordLists: z.array(keywordList).default([]),
     customTypes: z.array(customType).default([]),
     edm: z.array(edmSource).default([]),

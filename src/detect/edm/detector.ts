@@ -2,7 +2,7 @@
 // import, hashed with the table's salt and looked up. A hit in a primary column is a finding; hits in
 // other columns of the same row within the proximity window corroborate it and raise the confidence
 // (none: low, one: medium, two or more: high). Only digests are compared; no plaintext is loaded.
-import { CONFIDENCE, type ConfidenceLevel, type Detector, type Finding, type ScanContext } from '../../core/finding.ts';
+import { categoriesFor, CONFIDENCE, type ConfidenceLevel, type Detector, type Finding, type ScanContext } from '../../core/finding.ts';
 import { EDM_TOKEN, normalizeCell, type EdmIndex } from './store.ts';
 
 export interface EdmSource {
@@ -35,6 +35,8 @@ export function createEdmDetector(sources: readonly EdmSource[], id = 'edm'): De
   return {
     id,
     types: compiled.map((c) => c.type),
+    categories: categoriesFor(compiled.map((c) => c.type), ['edm']),
+    derivedViews: true,
     scan(text: string, ctx: ScanContext): Finding[] {
       const tokens: [number, number][] = [];
       EDM_TOKEN.lastIndex = 0;

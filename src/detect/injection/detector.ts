@@ -2,7 +2,7 @@
 // where they come from: an instruction in a tool result or a retrieved document is how indirect injection
 // works, so those sources have lower thresholds than a user's own prompt, and their findings are typed
 // INDIRECT_INJECTION. Findings carry offsets into the original text and a keyed hash, never the text.
-import { CONFIDENCE, type Detector, type Finding, type ScanContext, type SegmentSource } from '../../core/finding.ts';
+import { categoriesFor, CONFIDENCE, type Detector, type Finding, type ScanContext, type SegmentSource } from '../../core/finding.ts';
 import { DEFAULT_INJECTION_THRESHOLDS } from '../../core/config/injection.ts';
 import { classify, type Classification, type InjectionModel } from './model.ts';
 import { toOriginalRange } from './normalize.ts';
@@ -126,6 +126,7 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
   return {
     id: INJECTION_DETECTOR_ID,
     types: INJECTION_TYPES,
+    categories: categoriesFor(INJECTION_TYPES, ['attack']),
     assess,
     scan(text: string, ctx: ScanContext): Finding[] {
       const a = assess(text, ctx.source);

@@ -1,7 +1,7 @@
 // The secrets detector: one anchor pass (a single regex over every literal prefix), per-rule patterns in
 // small windows around the anchors, then the structured finders that need more than a pattern: private
 // key blocks, AWS key pairs, service-account JSON, URIs with passwords and generic assignments.
-import { CONFIDENCE, type ConfidenceLevel, type Detector, type Finding, type ScanContext } from '../../core/finding.ts';
+import { categoriesFor, CONFIDENCE, type ConfidenceLevel, type Detector, type Finding, type ScanContext } from '../../core/finding.ts';
 import { AhoCorasick } from '../aho-corasick.ts';
 import { shannonEntropy } from '../validators.ts';
 import { SECRET_RULES, type SecretRule } from './rules.ts';
@@ -43,6 +43,8 @@ const EXAMPLE_VALUE = /EXAMPLE|[Ee]xample|FAKE|[Ff]ake|DUMMY|[Dd]ummy/;
  */
 const PLACEHOLDER_VALUE = /(.)\1{7,}|012345|123456|234567|345678|456789|987654|876543|765432|654321|543210|abcdef|ABCDEF/;
 const LOWER: Record<ConfidenceLevel, ConfidenceLevel | undefined> = { high: 'medium', medium: 'low', low: undefined };
+/** Words a documentation stand-in spells inside a token body; a random body holds one about once in 10^6. */
+const PLACEHOLDER_WORDS = /your[_-]?(?:api|token|key|secret)|[_-]here(?:[_-]|$)|placeholder|redacted|changeme|replace[_-]?me|insert[_-]?(?:your|key|token)|xxxxx|<[a-z_-]+>/i;
 
 // A base64 run, continued over following lines that hold only base64 (after indentation).
 const DER_RUN = /[A-Za-z0-9+/]{16,}={0,2}(?:(?:\r?\n|\\n)[ \t]*[A-Za-z0-9+/]{8,}={0,2}){0,200}/y;
@@ -63,12 +65,18 @@ const GENERIC = 'generic';
 const COMMAND = 'command';
 
 function compile(rules: readonly SecretRule[]): Compiled {
+  // Keyword-context rules anchor on a provider name in any case; prefixes are matched exactly.
   const byAnchor = new Map<string, SecretRule[]>();
-  for (const r of rules) for (const a of r.anchors) byAnchor.set(a, [...(byAnchor.get(a) ?? []), r]);
+  for (const r of rules) {
+    for (const a of r.anchors) {
+      const key = r.keyed === true ? `i:${a.toLowerCase()}` : `s:${a}`;
+      byAnchor.set(key, [...(byAnchor.get(key) ?? []), r]);
+    }
+  }
   const patterns: { text: string; caseInsensitive?: boolean }[] = [];
   const handlers: (readonly SecretRule[] | string)[] = [];
-  for (const [anchor, list] of byAnchor) {
-    patterns.push({ text: anchor });
+  for (const [key, list] of byAnchor) {
+    patterns.push({ text: key.slice(2), ...(key.startsWith('i:') ? { caseInsensitive: true } : {}) });
     handlers.push(list);
   }
   for (const special of SPECIAL_ANCHORS) {
@@ -98,10 +106,14 @@ export function secretTypes(rules: readonly SecretRule[] = SECRET_RULES): string
 export function createSecretsDetector(id = 'secrets', options: SecretsDetectorOptions = {}): Detector {
   const proximity = options.proximity ?? 300;
   const compiled = compile(options.rules ?? SECRET_RULES);
+  const types = secretTypes(compiled.rules);
 
   return {
     id,
-    types: secretTypes(compiled.rules),
+    types,
+    // Every secret type, structured and generic included, is a credential: `secret` and nothing else.
+    categories: categoriesFor(types, ['secret']),
+    derivedViews: true,
     scan(text: string, ctx: ScanContext): Finding[] {
       const out: Finding[] = [];
       const seen = new Set<string>();
@@ -151,7 +163,10 @@ export function createSecretsDetector(id = 'secrets', options: SecretsDetectorOp
         for (const rule of handler) runRule(rule, p);
       });
       findCliSecrets(text, emit);
-      return out;
+      // A value a provider's rule named is that provider's, not a generic secret at the same place.
+      const named = out.filter((f) => !GENERIC_SECRET_TYPES.includes(f.type as never));
+      if (named.length === 0 || named.length === out.length) return out;
+      return out.filter((f) => !GENERIC_SECRET_TYPES.includes(f.type as never) || !named.some((n) => n.start <= f.start && f.end <= n.end));
 
       function special(anchor: string, p: number): void {
         if (anchor === PEM_BEGIN) {
@@ -305,16 +320,22 @@ export function createSecretsDetector(id = 'secrets', options: SecretsDetectorOp
           }
           // A match that starts before the earliest start this anchor allows belongs to another anchor.
           if (ws + r.index < p - back) continue;
-          const value = r[0];
+          // Keyword-context rules: the secret is the assigned value (group 1), not the key in front of it.
+          const value = rule.keyed === true ? (r[1] ?? '') : r[0];
+          const start = rule.keyed === true ? ws + (r.indices?.[1]?.[0] ?? r.index) : ws + r.index;
+          if (value === '') continue;
           if (rule.validate !== undefined && !rule.validate(value)) continue;
           const body = stripAnchor(value, rule.anchors);
           if (rule.allowRuns !== true && PLACEHOLDER_VALUE.test(body)) continue;
           // A provider's random body never spells EXAMPLE or FAKE: a documentation key, never issued.
           if (EXAMPLE_VALUE.test(body)) continue;
-          const start = ws + r.index;
+          // Nor a stand-in word (`ghp_your_token_here…`), nor so little variety that it is typed by hand.
+          if (PLACEHOLDER_WORDS.test(body) || (rule.validate === undefined && rule.allowRuns !== true && body.length >= 16 && shannonEntropy(body) < 2.5)) continue;
           // A prefix that occurs by chance inside a long base64 blob (an inline image, a certificate) is not a token.
           if (insideBase64Blob(text, start, start + value.length)) continue;
-          emit(rule.id, rule.confidence, start, start + value.length, value);
+          // A long, random value in a provider's key is as sure as a generic high-entropy secret; the provider names it.
+          const level = rule.keyed === true && value.length >= 20 && shannonEntropy(value) >= 3.5 ? 'high' : rule.confidence;
+          emit(rule.id, level, start, start + value.length, value);
           if (rule.id === 'AWS_ACCESS_KEY') findAwsSecret(text, start, start + value.length, proximity, emit);
         }
       }

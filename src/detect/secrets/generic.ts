@@ -41,8 +41,14 @@ const BEARER = /Bearer\s+([A-Za-z0-9._~+/-]{16,2048}=*)/y;
 
 const STOPWORDS =
   /^(?:true|false|null|none|nil|undefined|empty|string|str|int|bool|boolean|number|required|optional|default|value|text|hidden|masked|redacted|removed|secret|secrets|password|passwd|pass|pwd|token|tokens|changeme|change[_-]?me|example|sample|dummy|placeholder|test|testing|foo|bar|baz|qwerty|admin|root|user|username|login|[*x.#_-]{3,}|…|0+|1234(?:5(?:6(?:7(?:8(?:9)?)?)?)?)?)$/i;
+// Template holes, variable references and documentation stand-ins. Anchored where a real value could
+// contain the same letters ("Tommy_2024!" holds "my_", "P@ss(w0rd)" holds parentheses).
 const PLACEHOLDER_SHAPE =
-  /^(?:<[^>]*>?|\$\{|\{\{|%\(|%[A-Z_]+%|\$[A-Za-z_(]|\[[^\]]*\]?$|@[A-Za-z_]|#\{|ENC\[|vault:v\d+:|!vault)|process\.env|os\.environ|getenv|getpass|System\.getenv|config\.|settings\.|\((?:\)|.*\))|your[_-]|my[_-]|_here$|^x{4,}|^\*{3,}|\.\.\./i;
+  /^(?:<[^>]*>?|\$\{|\{\{|%\(|%[A-Z_]+%|\$[A-Za-z_(]|\[[^\]]*\]?$|@[A-Za-z_]|#\{|ENC\[|vault:v\d+:|!vault|your[_-]|my[_-](?:secret|pass|token|key|api)|insert[_-]|replace[_-]|enter[_-]|put[_-])|process\.env|os\.environ|getenv|getpass|System\.getenv|^(?:config|settings|self|this|env|params|options|args|props)\.|\(\)$|[_-]here$|^x{4,}|^\*{3,}|\.\.\.|^(?:redacted|masked|hidden|removed|placeholder|changeme|change[_-]me|secret[_-]?(?:key|value)?|api[_-]?key|token|password)[_-]?\d{0,3}$/i;
+// Code, not a literal: a call (`getToken()`, `encoder.encode(raw)`) or a member path (`provider2.current`).
+const CODE_REFERENCE = /^[A-Za-z_$][\w$]*(?:(?:\.|->|::|\?\.)[A-Za-z_$][\w$]*)+(?:\(.*)?$|^[A-Za-z_$][\w$]*\(/;
+// Anti-forgery tokens are per-session values a page embeds on purpose, not credentials.
+const ANTI_FORGERY_BEFORE = /(?:csrf|xsrf|authenticity|anti[_-]?forgery|requestverification|(?:^|[^\w])_)[\w.-]{0,12}$/i;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*(?:(?:\.|->|::)[A-Za-z_$][A-Za-z0-9_$]*)*(?:\(\))?$/;
 
 // Identifiers that name a property of a credential rather than the credential itself.
@@ -72,6 +78,7 @@ export function judgeValue(kind: GenericType, raw: string, quoted: boolean): Con
   const entropy = shannonEntropy(value);
   // Unquoted identifiers without digits are variable names (`password = user.password`); `/…/g` is a regex literal.
   if (!quoted && IDENTIFIER.test(value) && !hasDigit) return undefined;
+  if (!quoted && CODE_REFERENCE.test(value)) return undefined;
   if (!quoted && (/^\/.+\/[dgimsuy]*$/.test(value) || /^\/.*[\\[(]/.test(value))) return undefined;
   if (/^\d+$/.test(value) && value.length < 6) return undefined;
   if (kind === 'GENERIC_PASSWORD') {
@@ -134,6 +141,7 @@ export function genericSecretAt(text: string, p: number, emit: Emit): void {
   if (screaming && isUpper(after) && !plural) return;
   if ((lowerKw === 'pw' || lowerKw === 'pwd') && isUpper(after)) return;
   const kind = kindOf(kw);
+  if ((lowerKw === 'token' || lowerKw === 'key' || lowerKw === 'secret') && ANTI_FORGERY_BEFORE.test(text.slice(Math.max(0, p - 24), p))) return;
   // Short keywords are too common inside words: only as whole words or after a separator.
   if ((lowerKw === 'pw' || lowerKw === 'key' || lowerKw === 'auth') && p > 0 && /[A-Za-z0-9]/.test(text[p - 1] ?? '') && !(screaming && isUpper(before))) return;
   if (lowerKw === 'identified') {
@@ -186,6 +194,12 @@ export function genericSecretAt(text: string, p: number, emit: Emit): void {
   const group = a[4] !== undefined ? 4 : a[5] !== undefined ? 5 : a[6] !== undefined ? 6 : 7;
   const quoted = group !== 7;
   let value = a[group] ?? '';
+  const valueAt = a.indices?.[group]?.[0] ?? -1;
+  // `KEY= OTHER=x` or `KEY=⏎OTHER=x`: this key is empty; what follows is the next assignment, not its value.
+  if (!quoted && /^[:=]/.test(op) && valueAt >= 0) {
+    const gap = text.slice(kwEnd + (a[1] ?? '').length, valueAt);
+    if (/[\r\n]/.test(gap) || (/[ \t]$/.test(gap) && /^[A-Za-z_][\w.-]*\s?[:=]/.test(value))) return;
+  }
   // A bare value in a URL query ends where the next parameter starts (`?password=…&ssl=true`).
   if (group === 7) value = value.replace(/&[A-Za-z_][\w.-]*=.*$/, '');
   const valueStart = a.indices?.[group]?.[0] ?? -1;

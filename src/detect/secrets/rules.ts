@@ -18,6 +18,11 @@ export interface SecretRule {
   readonly validatorName?: string;
   /** Formats with zero-padded fields (runs of `A` in base64) opt out of the placeholder-run check. */
   readonly allowRuns?: boolean;
+  /**
+   * Keyword-context rules (a provider's name in the key, an assignment, a value of the provider's shape):
+   * anchors are matched case-insensitively and the secret is capture group 1, not the whole match.
+   */
+  readonly keyed?: boolean;
 }
 
 // Left boundary: no token character before, or the end of an ANSI colour sequence (`ESC[93m`), which
@@ -54,6 +59,32 @@ function rule(
     ...(opts.validate !== undefined ? { validate: opts.validate } : {}),
     ...(opts.validatorName !== undefined ? { validatorName: opts.validatorName } : {}),
     ...(opts.allowRuns === true ? { allowRuns: true } : {}),
+  };
+}
+
+// After a provider keyword inside a key (`ALGOLIA_ADMIN_KEY`, `"sentry": {"token"`): the rest of the key, a
+// closing quote, the operator, an opening quote; never a line break (`KEY=` then the next line is another key).
+const ASSIGNED = `[\\w.-]{0,40}?[ \\t\\w.-]{0,20}?['"\\]]{0,3}[ \\t]{0,3}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'" \\t=]{0,5}`;
+const KEYED_END = `(?![A-Za-z0-9_+/=-])`;
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/**
+ * A keyword-context rule: one of `keywords` in the key of an assignment whose value has the provider's
+ * shape (`value`, matched case-insensitively as the providers' documentation and gitleaks do). Medium
+ * confidence: the shape alone (32 hex, a UUID) is not unique to the provider.
+ */
+function keyed(id: string, name: string, provider: string, keywords: readonly string[], value: string, opts: RuleOpts & { readonly minEntropy?: number } = {}): SecretRule {
+  const kw = keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  const min = opts.minEntropy ?? 3;
+  return {
+    ...rule(id, name, provider, keywords.map((k) => k.toLowerCase()), `(?:${kw})${ASSIGNED}(${value})${KEYED_END}`, 160, {
+      confidence: 'medium',
+      validate: opts.validate ?? notPlaceholder(min),
+      ...(opts.allowRuns === true ? { allowRuns: true } : {}),
+      ...(opts.confidence !== undefined ? { confidence: opts.confidence } : {}),
+    }),
+    pattern: new RegExp(`(?:${kw})${ASSIGNED}(${value})${KEYED_END}`, 'gid'),
+    keyed: true,
   };
 }
 
@@ -94,7 +125,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   rule('DIGITALOCEAN_TOKEN', 'DigitalOcean token', 'DigitalOcean', ['dop_v1_', 'doo_v1_', 'dor_v1_'], `${B}do[opr]_v1_[a-f0-9]{64}${E}`, 72),
   rule('HEROKU_API_KEY', 'Heroku API key', 'Heroku', 'HRKU-', `${B}HRKU-[A-Za-z0-9_-]{20,80}${E}`, 90),
   rule('CLOUDFLARE_ORIGIN_CA_KEY', 'Cloudflare Origin CA key', 'Cloudflare', 'v1.0-', `${B}v1\\.0-[a-f0-9]{24}-[a-f0-9]{146}${E}`, 180),
-  rule('FLYIO_TOKEN', 'Fly.io token', 'Fly.io', ['fo1_', 'FlyV1 fm'], `${B}(?:fo1_[A-Za-z0-9_-]{43}|FlyV1 fm\\d_[A-Za-z0-9+/=_-]{100,})`, 600),
+  rule('FLYIO_TOKEN', 'Fly.io token', 'Fly.io', ['fo1_', 'FlyV1 fm', 'fm1a_', 'fm1r_', 'fm2_'], `${B}(?:fo1_[A-Za-z0-9_-]{43}|FlyV1 fm\\d_[A-Za-z0-9+/=_-]{100,}|fm(?:1[ar]|2)_[A-Za-z0-9+/]{100,}={0,3})`, 600, { validate: notPlaceholder(4) }),
   rule('VAULT_TOKEN', 'HashiCorp Vault token', 'HashiCorp', ['hvs.', 'hvb.'], `${B}hv[sb]\\.[A-Za-z0-9_-]{24,}${E}`, 200),
   rule('TERRAFORM_CLOUD_TOKEN', 'Terraform Cloud / HCP API token', 'HashiCorp', '.atlasv1.', `${B}[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70}${E}`, 80, { back: 15 }),
   rule('DOPPLER_TOKEN', 'Doppler token', 'Doppler', ['dp.pt.', 'dp.st.', 'dp.ct.', 'dp.sa.', 'dp.scim.', 'dp.audit.'], `${B}dp\\.(?:pt|st|ct|sa|scim|audit)\\.[A-Za-z0-9]{40,44}${E}`, 60),
@@ -119,12 +150,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
   rule('DOCKER_SWARM_TOKEN', 'Docker Swarm join token or unlock key', 'Docker', ['SWMTKN-1-', 'SWMKEY-1-'], `${B}(?:SWMTKN-1-[a-z0-9]{50}-[a-z0-9]{25}|SWMKEY-1-[A-Za-z0-9+/]{43})${E}`, 90),
   rule('LLAMA_CLOUD_API_KEY', 'LlamaCloud API key', 'LlamaIndex', 'llx-', `${B}llx-[A-Za-z0-9_-]{40,60}${E}`, 64),
   rule('DROPBOX_TOKEN', 'Dropbox short-lived access token', 'Dropbox', 'sl.', `${B}sl\\.[A-Za-z0-9_-]{130,160}${E}`, 170),
-  rule('INSTAGRAM_TOKEN', 'Instagram / Facebook Graph access token', 'Meta', ['IGQV', 'EAAB', 'EAAC', 'EAAG'], `${B}(?:IGQV[A-Za-z0-9_-]{100,}|EAA[BCG][A-Za-z0-9]{80,})${E}`, 400),
+  rule('INSTAGRAM_TOKEN', 'Instagram / Facebook Graph access token', 'Meta', ['IGQV', 'EAAB', 'EAAC', 'EAAG', 'EAAM'], `${B}(?:IGQV[A-Za-z0-9_-]{100,}|EAA[BCGM][A-Za-z0-9]{80,})${E}`, 400),
   rule('GOOGLE_OAUTH_REFRESH_TOKEN', 'Google OAuth refresh token', 'Google', '1//0', `(?<![A-Za-z0-9/])1//0[A-Za-z0-9_-]{40,200}${E}`, 210),
   rule('NATS_NKEY_SEED', 'NATS nkey seed', 'NATS', ['SUA', 'SAA', 'SOA', 'SNA', 'SCA', 'SXA'], `${B}S[UAONCX]A[A-Z2-7]{55}${E}`, 58, { validate: notPlaceholder(3.5) }),
   rule('ATLASSIAN_API_TOKEN', 'Atlassian API token', 'Atlassian', ['ATATT3', 'ATCTT3'], `${B}AT[AC]TT3[A-Za-z0-9_=-]{150,250}${E}`, 260),
   rule('BITBUCKET_APP_PASSWORD', 'Bitbucket app password', 'Atlassian', 'ATBB', `${B}ATBB[A-Za-z0-9_=.-]{28,40}${E}`, 48),
-  rule('JFROG_TOKEN', 'JFrog Artifactory token', 'JFrog', ['AKCp', 'cmVmdGtuOjAxOj'], `${B}(?:AKCp[A-Za-z0-9]{69}|cmVmdGtuOjAxOj[A-Za-z0-9]{50})${E}`, 80),
+  rule('JFROG_TOKEN', 'JFrog Artifactory API key or reference token', 'JFrog', ['AKCp', 'cmVmd'], `${B}(?:AKCp[A-Za-z0-9]{69}|cmVmd[A-Za-z0-9]{59})${E}`, 80, { validate: notPlaceholder(4) }),
   rule('POSTMAN_API_KEY', 'Postman API key', 'Postman', 'PMAK-', `${B}PMAK-[a-f0-9]{24}-[a-f0-9]{34}${E}`, 70),
   rule('POSTMAN_COLLECTION_TOKEN', 'Postman collection access token', 'Postman', 'PMAT-', `${B}PMAT-[A-Z0-9]{26}${E}`, 32, { validate: notPlaceholder(3) }),
   rule('SONARQUBE_TOKEN', 'SonarQube token', 'SonarSource', ['squ_', 'sqp_', 'sqa_'], `${B}sq[upa]_[a-f0-9]{40}${E}`, 44),
@@ -170,13 +201,13 @@ export const SECRET_RULES: readonly SecretRule[] = [
   rule('FIREWORKS_API_KEY', 'Fireworks AI API key', 'Fireworks', 'fw_', `${B}fw_[A-Za-z0-9]{24}${E}`, 27, { validate: notPlaceholder(3.5), confidence: 'medium' }),
   rule('TOGETHER_API_KEY', 'Together AI API key', 'Together', 'tgp_v1_', `${B}tgp_v1_[A-Za-z0-9_-]{43}${E}`, 50),
   // ---- payments ----
-  rule('STRIPE_SECRET_KEY', 'Stripe live secret or restricted key', 'Stripe', ['sk_live_', 'rk_live_'], `${B}[rs]k_live_[A-Za-z0-9]{20,247}${E}`, 256),
+  rule('STRIPE_SECRET_KEY', 'Stripe live secret or restricted key', 'Stripe', ['sk_live_', 'rk_live_', 'sk_prod_', 'rk_prod_'], `${B}[rs]k_(?:live|prod)_[A-Za-z0-9]{20,247}${E}`, 256),
   rule('STRIPE_TEST_KEY', 'Stripe test secret key', 'Stripe', ['sk_test_', 'rk_test_'], `${B}[rs]k_test_[A-Za-z0-9]{20,247}${E}`, 256, { confidence: 'medium' }),
   rule('STRIPE_WEBHOOK_SECRET', 'Stripe webhook signing secret', 'Stripe', 'whsec_', `${B}whsec_[A-Za-z0-9]{32,}${E}`, 80),
   rule('SQUARE_TOKEN', 'Square access token or OAuth secret', 'Square', ['sq0atp-', 'sq0csp-', 'EAAA'], `${B}(?:sq0atp-[A-Za-z0-9_-]{22}|sq0csp-[A-Za-z0-9_-]{43}|EAAA[A-Za-z0-9_-]{60})${E}`, 70, { validate: notPlaceholder(3) }),
   rule('PAYPAL_BRAINTREE_TOKEN', 'PayPal Braintree access token', 'PayPal', 'access_token$production$', `access_token\\$production\\$[0-9a-z]{16}\\$[0-9a-f]{32}`, 80),
   rule('SHOPIFY_TOKEN', 'Shopify access token or shared secret', 'Shopify', ['shpat_', 'shpss_', 'shpca_', 'shppa_'], `${B}shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}${E}`, 40),
-  rule('FLUTTERWAVE_KEY', 'Flutterwave secret key', 'Flutterwave', ['FLWSECK-', 'FLWSECK_TEST-'], `${B}FLWSECK(?:_TEST)?-[a-h0-9]{32}-X${E}`, 50),
+  rule('FLUTTERWAVE_KEY', 'Flutterwave secret key', 'Flutterwave', ['FLWSECK-', 'FLWSECK_TEST-'], `${B}FLWSECK(?:_TEST)?-[a-h0-9]{12}(?:[a-h0-9]{20}-X)?${E}`, 50),
   rule('EASYPOST_KEY', 'EasyPost API key', 'EasyPost', 'EZAK', `${B}EZ[AT]K[A-Za-z0-9]{54}${E}`, 60),
   rule('SHIPPO_TOKEN', 'Shippo API token', 'Shippo', ['shippo_live_', 'shippo_test_'], `${B}shippo_(?:live|test)_[a-f0-9]{40}${E}`, 54),
   rule('DUFFEL_TOKEN', 'Duffel API token', 'Duffel', ['duffel_live_', 'duffel_test_'], `${B}duffel_(?:test|live)_[A-Za-z0-9_=-]{43}${E}`, 56),
@@ -205,6 +236,110 @@ export const SECRET_RULES: readonly SecretRule[] = [
   rule('DOCKERHUB_TOKEN', 'Docker Hub personal/org access token', 'Docker', ['dckr_pat_', 'dckr_oat_'], `${B}dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32}${E}`, 42),
   rule('RUBYGEMS_KEY', 'RubyGems API key', 'RubyGems', 'rubygems_', `${B}rubygems_[a-f0-9]{48}${E}`, 58),
   rule('CLOJARS_TOKEN', 'Clojars deploy token', 'Clojars', 'CLOJARS_', `${B}CLOJARS_[a-z0-9]{60}${E}`, 68),
+  // ---- more fixed formats (gitleaks' default rules and TruffleHog's prefixed detectors) ----
+  rule('ADOBE_CLIENT_SECRET', 'Adobe OAuth client secret', 'Adobe', 'p8e-', `${B}p8e-[A-Za-z0-9]{32}${E}`, 40, { validate: notPlaceholder(3) }),
+  rule('AUTHRESS_ACCESS_KEY', 'Authress service client access key', 'Authress', ['.acc_', '.acc-'], `${B}(?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\\.[a-z0-9]{4,6}\\.acc[_-][a-z0-9-]{10,32}\\.[A-Za-z0-9+/_=-]{30,120}${E}`, 160, { back: 45 }),
+  rule('CLICKHOUSE_CLOUD_SECRET', 'ClickHouse Cloud API secret key', 'ClickHouse', '4b1d', `${B}4b1d[A-Za-z0-9]{38}${E}`, 44, { validate: notPlaceholder(3.5) }),
+  rule('CLICKUP_TOKEN', 'ClickUp personal API token', 'ClickUp', 'pk_', `${B}pk_\\d{4,12}_[A-Z0-9]{32}${E}`, 50, { validate: notPlaceholder(3.5) }),
+  rule('CONTENTFUL_PAT', 'Contentful personal access token', 'Contentful', 'CFPAT-', `${B}CFPAT-[A-Za-z0-9_-]{43}${E}`, 50),
+  rule('ELEVENLABS_API_KEY', 'ElevenLabs API key', 'ElevenLabs', 'sk_', `${B}sk_[a-f0-9]{48}${E}`, 52, { validate: notPlaceholder(3.5) }),
+  rule('FRAMEIO_TOKEN', 'Frame.io API token', 'Frame.io', 'fio-u-', `${B}fio-u-[A-Za-z0-9_=-]{64}${E}`, 72),
+  rule('GITLAB_SESSION_COOKIE', 'GitLab session cookie', 'GitLab', '_gitlab_session=', `_gitlab_session=[0-9a-z]{32}${E}`, 50, { validate: (v) => shannonEntropy(v.slice(16)) >= 3 }),
+  rule('GOOGLE_CHAT_WEBHOOK', 'Google Chat incoming webhook', 'Google', 'chat.googleapis.com/v1/spaces/', `https://chat\\.googleapis\\.com/v1/spaces/[A-Za-z0-9_-]{6,40}/messages\\?key=[A-Za-z0-9_-]{30,50}&token=[A-Za-z0-9_%=-]{30,80}`, 220, { back: 8 }),
+  rule('INFISICAL_TOKEN', 'Infisical service token', 'Infisical', 'st.', `${B}st\\.[a-f0-9-]{36}\\.[a-f0-9]{32}\\.[a-f0-9]{32}${E}`, 110),
+  rule('INTRA42_CLIENT_SECRET', '42 Intra client secret', '42 School', ['s-s4t2ud-', 's-s4t2af-'], `${B}s-s4t2(?:ud|af)-[a-f0-9]{64}${E}`, 76),
+  rule('LANGFUSE_SECRET_KEY', 'Langfuse secret key', 'Langfuse', 'sk-lf-', `${B}sk-lf-${UUID}${E}`, 44),
+  rule('MAILERSEND_TOKEN', 'MailerSend API token', 'MailerSend', 'mlsn.', `${B}mlsn\\.[a-f0-9]{64}${E}`, 70),
+  rule('MAXMIND_LICENSE_KEY', 'MaxMind licence key', 'MaxMind', '_mmk', `${B}[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk${E}`, 4, { back: 37, validate: notPlaceholder(3.5) }),
+  rule('NEON_API_KEY', 'Neon API key', 'Neon', 'napi_', `${B}napi_[a-z0-9]{64}${E}`, 70, { validate: notPlaceholder(3.5) }),
+  rule('OPENSHIFT_USER_TOKEN', 'OpenShift user token', 'Red Hat', 'sha256~', `${B}sha256~[A-Za-z0-9_-]{43}${E}`, 52, { validate: notPlaceholder(3.5) }),
+  rule('PINECONE_API_KEY', 'Pinecone API key', 'Pinecone', 'pcsk_', `${B}pcsk_[A-Za-z0-9_]{50,120}${E}`, 130, { validate: notPlaceholder(3.5) }),
+  rule('RENDER_API_KEY', 'Render API key', 'Render', 'rnd_', `${B}rnd_[A-Za-z0-9]{32}${E}`, 40, { validate: notPlaceholder(3.5) }),
+  rule('RESEND_API_KEY', 'Resend API key', 'Resend', 're_', `${B}re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}${E}`, 40, { validate: notPlaceholder(3.5) }),
+  rule('ROOTLY_API_KEY', 'Rootly API key', 'Rootly', 'rootly_', `${B}rootly_[a-f0-9]{64}${E}`, 72),
+  rule('SCALINGO_TOKEN', 'Scalingo API token', 'Scalingo', 'tk-us-', `${B}tk-us-[A-Za-z0-9_-]{48}${E}`, 56, { validate: notPlaceholder(3.5) }),
+  rule('SCALEWAY_ACCESS_KEY', 'Scaleway access key id', 'Scaleway', 'SCW', `${B}SCW[A-Z0-9]{17}${E}`, 20, { validate: notPlaceholder(3), confidence: 'medium' }),
+  rule('SETTLEMINT_TOKEN', 'SettleMint access token', 'SettleMint', ['sm_aat_', 'sm_pat_', 'sm_sat_'], `${B}sm_(?:aat|pat|sat)_[A-Za-z0-9]{16}${E}`, 24, { validate: notPlaceholder(3) }),
+  rule('SOURCEGRAPH_TOKEN', 'Sourcegraph access token', 'Sourcegraph', 'sgp_', `${B}sgp_(?:(?:[a-fA-F0-9]{16}|local)_)?[a-fA-F0-9]{40}${E}`, 64),
+  rule('TELNYX_API_KEY', 'Telnyx API key', 'Telnyx', 'KEY0', `${B}KEY0[0-9A-F]{31}_[A-Za-z0-9]{22}${E}`, 60),
+  rule('CEREBRAS_API_KEY', 'Cerebras API key', 'Cerebras', 'csk-', `${B}csk-[a-z0-9]{48}${E}`, 54, { validate: notPlaceholder(3.5) }),
+  rule('ZAPIER_WEBHOOK', 'Zapier catch hook', 'Zapier', 'hooks.zapier.com/hooks/catch/', `https://hooks\\.zapier\\.com/hooks/catch/\\d{3,12}/[a-z0-9]{5,12}/?`, 80, { back: 8 }),
+  // ---- keyword context (gitleaks' default rules): the provider's name in the key, a value of its shape ----
+  keyed('ADAFRUIT_API_KEY', 'Adafruit IO key', 'Adafruit', ['adafruit'], '[a-z0-9_-]{32}'),
+  keyed('ADOBE_CLIENT_ID', 'Adobe OAuth client id', 'Adobe', ['adobe'], '[a-f0-9]{32}'),
+  keyed('AIRTABLE_API_KEY', 'Airtable API key', 'Airtable', ['airtable'], '[a-z0-9]{17}'),
+  keyed('ALGOLIA_API_KEY', 'Algolia API key', 'Algolia', ['algolia'], '[a-z0-9]{32}'),
+  keyed('ALIBABA_SECRET_KEY', 'Alibaba Cloud AccessKey secret', 'Alibaba Cloud', ['alibaba'], '[a-z0-9]{30}'),
+  keyed('ASANA_CLIENT_SECRET', 'Asana client secret', 'Asana', ['asana'], '[a-z0-9]{32}'),
+  keyed('ATLASSIAN_API_TOKEN', 'Atlassian API token (legacy)', 'Atlassian', ['atlassian', 'confluence', 'jira'], '[a-z0-9]{20}[a-f0-9]{4}', { minEntropy: 3.5 }),
+  keyed('AWS_SECRET_KEY', 'AWS secret access key', 'Amazon Web Services', ['aws_secret', 'secret_access_key', 'secretaccesskey', 'aws_secret_key'], '[A-Za-z0-9/+]{40}', { minEntropy: 4, confidence: 'high' }),
+  keyed('BEAMER_API_TOKEN', 'Beamer API token', 'Beamer', ['beamer'], 'b_[a-z0-9=_-]{44}'),
+  keyed('BITBUCKET_CLIENT_SECRET', 'Bitbucket client id or secret', 'Atlassian', ['bitbucket'], '[a-z0-9=_-]{64}|[a-z0-9]{32}'),
+  keyed('BITTREX_API_KEY', 'Bittrex access or secret key', 'Bittrex', ['bittrex'], '[a-z0-9]{32}'),
+  keyed('CISCO_MERAKI_API_KEY', 'Cisco Meraki API key', 'Cisco', ['meraki'], '[0-9a-f]{40}'),
+  keyed('CLOUDFLARE_API_KEY', 'Cloudflare API key or global API key', 'Cloudflare', ['cloudflare'], '[a-z0-9_-]{40}|[a-f0-9]{37}'),
+  keyed('CODECOV_TOKEN', 'Codecov access token', 'Codecov', ['codecov'], '[a-z0-9]{32}'),
+  keyed('COHERE_API_KEY', 'Cohere API key', 'Cohere', ['cohere', 'co_api_key'], '[a-z0-9]{40}', { minEntropy: 4 }),
+  keyed('COINBASE_TOKEN', 'Coinbase access token', 'Coinbase', ['coinbase'], '[a-z0-9_-]{64}'),
+  keyed('CONFLUENT_KEY', 'Confluent access token or secret', 'Confluent', ['confluent'], '[a-z0-9]{64}|[a-z0-9]{16}'),
+  keyed('CONTENTFUL_TOKEN', 'Contentful delivery API token', 'Contentful', ['contentful'], '[a-z0-9=_-]{43}'),
+  keyed('DATADOG_TOKEN', 'Datadog access token', 'Datadog', ['datadog'], '[a-z0-9]{40}'),
+  keyed('DEEPGRAM_API_KEY', 'Deepgram API key', 'Deepgram', ['deepgram'], '[a-f0-9]{40}'),
+  keyed('DISCORD_TOKEN', 'Discord bot token, API key or client secret', 'Discord', ['discord'], '[MNO][a-z0-9]{23,25}\\.[\\w-]{6}\\.[\\w-]{27,38}|[a-f0-9]{64}|[a-z0-9=_-]{32}'),
+  keyed('DRONECI_TOKEN', 'Drone CI access token', 'Drone', ['droneci'], '[a-z0-9]{32}'),
+  keyed('DROPBOX_TOKEN', 'Dropbox API secret or long-lived token', 'Dropbox', ['dropbox'], '[a-z0-9]{11}AAAAAAAAAA[a-z0-9_=-]{43}|[a-z0-9]{15}', { allowRuns: true }),
+  keyed('ETSY_TOKEN', 'Etsy access token', 'Etsy', ['etsy'], '[a-z0-9]{24}'),
+  keyed('FACEBOOK_SECRET', 'Facebook app secret or access token', 'Meta', ['facebook'], '\\d{15,16}(?:\\||%7C)[0-9a-z_-]{27,40}|[a-f0-9]{32}'),
+  keyed('FASTLY_API_TOKEN', 'Fastly API token', 'Fastly', ['fastly'], '[a-z0-9=_-]{32}'),
+  keyed('FINICITY_TOKEN', 'Finicity API token or client secret', 'Finicity', ['finicity'], '[a-f0-9]{32}|[a-z0-9]{20}'),
+  keyed('FINNHUB_TOKEN', 'Finnhub access token', 'Finnhub', ['finnhub'], '[a-z0-9]{20}'),
+  keyed('FLICKR_TOKEN', 'Flickr access token', 'Flickr', ['flickr'], '[a-z0-9]{32}'),
+  keyed('FRESHBOOKS_TOKEN', 'FreshBooks access token', 'FreshBooks', ['freshbooks'], '[a-z0-9]{64}'),
+  keyed('GITEA_TOKEN', 'Gitea / Forgejo access token', 'Gitea', ['gitea', 'forgejo'], '[a-f0-9]{40}'),
+  keyed('GITTER_TOKEN', 'Gitter access token', 'Gitter', ['gitter'], '[a-z0-9_-]{40}'),
+  keyed('GOCARDLESS_TOKEN', 'GoCardless API token', 'GoCardless', ['gocardless'], 'live_[a-z0-9_=-]{40}'),
+  keyed('HEROKU_API_KEY', 'Heroku API key (UUID form)', 'Heroku', ['heroku'], UUID),
+  keyed('HUBSPOT_TOKEN', 'HubSpot API key (UUID form)', 'HubSpot', ['hubspot'], UUID),
+  keyed('INTERCOM_TOKEN', 'Intercom access token', 'Intercom', ['intercom'], '[a-z0-9=_-]{60}'),
+  keyed('JFROG_TOKEN', 'JFrog API key or identity token', 'JFrog', ['jfrog', 'artifactory', 'bintray', 'xray'], '[a-z0-9]{73}|[a-z0-9]{64}'),
+  keyed('KRAKEN_TOKEN', 'Kraken access token', 'Kraken', ['kraken'], '[a-z0-9/=_+-]{80,90}'),
+  keyed('KUCOIN_KEY', 'KuCoin access token or secret key', 'KuCoin', ['kucoin'], `${UUID}|[a-f0-9]{24}`),
+  keyed('LAUNCHDARKLY_TOKEN', 'LaunchDarkly access token', 'LaunchDarkly', ['launchdarkly'], '[a-z0-9=_-]{40}'),
+  keyed('LINEAR_CLIENT_SECRET', 'Linear client secret', 'Linear', ['linear'], '[a-f0-9]{32}'),
+  keyed('LINKEDIN_CLIENT_SECRET', 'LinkedIn client id or secret', 'LinkedIn', ['linkedin', 'linked_in', 'linked-in'], '[a-z0-9]{16}|[a-z0-9]{14}'),
+  keyed('LOB_API_KEY', 'Lob API key', 'Lob', ['lob'], '(?:live|test)_(?:pub_)?[a-f0-9]{31,35}'),
+  keyed('MAILGUN_KEY', 'Mailgun public or webhook signing key', 'Mailgun', ['mailgun'], 'pubkey-[a-f0-9]{32}|[a-h0-9]{32}-[a-h0-9]{8}-[a-h0-9]{8}'),
+  keyed('MAILJET_API_KEY', 'Mailjet API key or secret', 'Mailjet', ['mailjet'], '[a-f0-9]{32}'),
+  keyed('MAPBOX_TOKEN', 'Mapbox API token', 'Mapbox', ['mapbox'], 'pk\\.[a-z0-9]{60}\\.[a-z0-9]{22}'),
+  keyed('MATTERMOST_TOKEN', 'Mattermost access token', 'Mattermost', ['mattermost'], '[a-z0-9]{26}'),
+  keyed('MESSAGEBIRD_TOKEN', 'MessageBird API token', 'MessageBird', ['messagebird', 'message-bird', 'message_bird'], `${UUID}|[a-z0-9]{25}`),
+  keyed('MISTRAL_API_KEY', 'Mistral AI API key', 'Mistral AI', ['mistral'], '[a-z0-9]{32}', { minEntropy: 3.5 }),
+  keyed('NETLIFY_TOKEN', 'Netlify access token', 'Netlify', ['netlify'], '[a-z0-9=_-]{40,46}'),
+  keyed('NEW_RELIC_KEY', 'New Relic user API id', 'New Relic', ['new-relic', 'newrelic', 'new_relic'], '[a-z0-9]{64}'),
+  keyed('NGROK_TOKEN', 'ngrok auth token', 'ngrok', ['ngrok'], '[0-9a-z]{27}_[0-9a-z]{21}'),
+  keyed('NYTIMES_TOKEN', 'New York Times API token', 'New York Times', ['nytimes', 'new-york-times', 'newyorktimes'], '[a-z0-9=_-]{32}'),
+  keyed('OKTA_TOKEN', 'Okta API token', 'Okta', ['okta'], '00[\\w=-]{40}', { minEntropy: 4 }),
+  keyed('PLAID_TOKEN', 'Plaid access token, client id or secret', 'Plaid', ['plaid'], `access-(?:sandbox|development|production)-${UUID}|[a-z0-9]{30}|[a-z0-9]{24}`, { minEntropy: 3.5 }),
+  keyed('POSTMARK_TOKEN', 'Postmark server or account token', 'Postmark', ['postmark'], UUID),
+  keyed('PRIVATEAI_TOKEN', 'Private AI API key', 'Private AI', ['privateai', 'private_ai', 'private-ai'], '[a-z0-9]{32}'),
+  keyed('RAPIDAPI_KEY', 'RapidAPI key', 'RapidAPI', ['rapidapi'], '[a-z0-9_-]{50}'),
+  keyed('SENDBIRD_TOKEN', 'Sendbird access id or token', 'Sendbird', ['sendbird'], `${UUID}|[a-f0-9]{40}`),
+  keyed('SENTRY_TOKEN', 'Sentry access token (legacy)', 'Sentry', ['sentry'], '[a-f0-9]{64}'),
+  keyed('SIDEKIQ_SECRET', 'Sidekiq Pro / Enterprise credentials', 'Contributed Systems', ['bundle_enterprise__contribsys__com', 'bundle_gems__contribsys__com'], '[a-f0-9]{8}:[a-f0-9]{8}'),
+  keyed('SNYK_TOKEN', 'Snyk API token', 'Snyk', ['snyk'], UUID),
+  keyed('SONARQUBE_TOKEN', 'SonarQube / SonarCloud token (legacy)', 'SonarSource', ['sonar'], '[a-z0-9=_-]{40}'),
+  keyed('SPARKPOST_API_KEY', 'SparkPost API key', 'SparkPost', ['sparkpost'], '[a-f0-9]{40}'),
+  keyed('SQUARESPACE_TOKEN', 'Squarespace access token', 'Squarespace', ['squarespace'], UUID),
+  keyed('SUMOLOGIC_KEY', 'Sumo Logic access id or key', 'Sumo Logic', ['sumo'], 'su[a-z0-9]{12}|[a-z0-9]{64}'),
+  keyed('TELEGRAM_BOT_TOKEN', 'Telegram bot token', 'Telegram', ['telegr'], '[0-9]{5,16}:A[a-z0-9_-]{34}'),
+  keyed('TRAVISCI_TOKEN', 'Travis CI access token', 'Travis CI', ['travis'], '[a-z0-9]{22}'),
+  keyed('TWILIO_AUTH_TOKEN', 'Twilio auth token', 'Twilio', ['twilio'], '[a-f0-9]{32}'),
+  keyed('TWITCH_TOKEN', 'Twitch API token', 'Twitch', ['twitch'], '[a-z0-9]{30}'),
+  keyed('TWITTER_CREDENTIAL', 'X (Twitter) API key, secret or access token', 'X', ['twitter'], 'A{22}[a-z0-9%]{80,100}|[0-9]{15,25}-[a-z0-9]{20,40}|[a-z0-9]{50}|[a-z0-9]{45}|[a-z0-9]{25}', { allowRuns: true }),
+  keyed('VAULT_TOKEN', 'HashiCorp Vault service token (legacy)', 'HashiCorp', ['vault'], 's\\.[a-z0-9]{24}', { validate: (v) => /\d/.test(v) && shannonEntropy(v) >= 3.5 }),
+  keyed('WANDB_API_KEY', 'Weights & Biases API key', 'Weights & Biases', ['wandb'], '[a-f0-9]{40}'),
+  keyed('YANDEX_KEY', 'Yandex API key, access token or AWS-style key', 'Yandex', ['yandex'], 't1\\.[a-z0-9_-]+={0,2}\\.[a-z0-9_-]{86}={0,2}|AQVN[a-z0-9_-]{35,38}|YC[a-z0-9_-]{38}'),
+  keyed('ZENDESK_SECRET_KEY', 'Zendesk secret key', 'Zendesk', ['zendesk'], '[a-z0-9]{40}'),
   // ---- tokens with structure ----
   // An NTLM AUTHENTICATE message (base64 "NTLMSSP\0" type 3) carries the password-derived response.
   rule('NTLM_AUTHENTICATE', 'NTLM authenticate message', 'Microsoft', 'TlRMTVNTUAAD', `${B}TlRMTVNTUAAD[A-Za-z0-9+/]{40,4000}={0,2}`, 4100, { allowRuns: true, confidence: 'medium' }),

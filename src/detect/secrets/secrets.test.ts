@@ -268,6 +268,96 @@ describe('provider formats', () => {
   });
 });
 
+describe('issue 18: what generic detection must not take', () => {
+  it('never takes the next variable as the value of an empty assignment', () => {
+    expect(found('DB_PASSWORD= API_HOST=api.example.com')).toEqual([]);
+    expect(found('API_KEY= SERVICE_TOKEN_URL=https://auth.example.org/t')).toEqual([]);
+    expect(found('SECRET_KEY=\nDEBUG=true')).toEqual([]);
+    // A value on the same line after the key is still read, and the next key is not part of it.
+    const pw = `${token(10)}#2`;
+    expect(values(`DB_PASSWORD=${pw} API_HOST=x`)).toEqual([pw]);
+  });
+
+  it('does not report code identifiers, calls and member paths as secrets', () => {
+    expect(found('const token = getAuthTokenFromHeaderValue2(req);')).toEqual([]);
+    expect(found('password = passwordEncoder.encode(rawPassword1)')).toEqual([]);
+    expect(found('authToken = authTokenProvider2.current')).toEqual([]);
+    expect(found('api_key = self.config.get_api_key_v2()')).toEqual([]);
+  });
+
+  it('does not report anti-forgery (CSRF) tokens', () => {
+    const t = token(32);
+    expect(found(`csrf_token = "${t}"`)).toEqual([]);
+    expect(found(`X-CSRF-Token: ${hex(32)}`)).toEqual([]);
+    expect(found(`<input type="hidden" name="_token" value="${t}">`)).toEqual([]);
+    expect(found(`<meta name="csrf-token" content="${t}">`)).toEqual([]);
+    expect(found(`authenticity_token=${t}`)).toEqual([]);
+    // An access token is still one.
+    expect(values(`access_token = "${t}"`)).toEqual([t]);
+  });
+
+  it('placeholder filtering: real values that contain placeholder-like letters are kept, stand-ins are not', () => {
+    expect(values('password = "Tommy_2024!"')).toEqual(['Tommy_2024!']);
+    expect(values('password = "P@ss(w0rd)!9"')).toEqual(['P@ss(w0rd)!9']);
+    for (const stand of ['"your_password_here"', '"<password>"', '"${DB_PASSWORD}"', '"changeme"', '"********"', '"redacted"']) {
+      expect(found(`password = ${stand}`), stand).toEqual([]);
+    }
+    expect(found('GITHUB_TOKEN=ghp_your_token_here_0000000000000000000')).toEqual([]);
+    expect(found('sk_live_REPLACEME_xxxxxxxxxxxxxxxxxxxxxxxxx')).toEqual([]);
+    expect(found(`ghp_${'aB'.repeat(18)}`)).toEqual([]);
+  });
+});
+
+describe('issue 18: provider families of gitleaks and TruffleHog', () => {
+  const cases: readonly [string, string, string][] = [
+    // [text, expected type, expected value]
+    ...((): [string, string, string][] => {
+      const v32 = token(32).toLowerCase().replace(/[^a-z0-9]/g, '7');
+      const uuid = `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
+      const secret40 = token(40, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+');
+      return [
+        [`ALGOLIA_ADMIN_KEY="${v32}"`, 'ALGOLIA_API_KEY', v32],
+        [`heroku_api_key: ${uuid}`, 'HEROKU_API_KEY', uuid],
+        [`aws_secret_access_key = ${secret40}`, 'AWS_SECRET_KEY', secret40],
+        [`"datadog_api_key": "${token(40).toLowerCase()}"`, 'DATADOG_TOKEN', token(40).toLowerCase()],
+      ];
+    })(),
+  ];
+  it.each(cases)('keyword context: %s', (text, type, value) => {
+    if (type === 'DATADOG_TOKEN') {
+      expect(found(text).map((f) => f.type)).toEqual([type]);
+      return;
+    }
+    expect(found(text)).toEqual([expect.objectContaining({ type, value })]);
+  });
+
+  it.each([
+    ['ADOBE_CLIENT_SECRET', () => `p8e-${token(32)}`],
+    ['CLICKHOUSE_CLOUD_SECRET', () => `4b1d${token(38)}`],
+    ['CONTENTFUL_PAT', () => `CFPAT-${token(43)}`],
+    ['FRAMEIO_TOKEN', () => `fio-u-${token(64)}`],
+    ['INTRA42_CLIENT_SECRET', () => `s-s4t2ud-${hex(64)}`],
+    ['LANGFUSE_SECRET_KEY', () => `sk-lf-${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`],
+    ['MAILERSEND_TOKEN', () => `mlsn.${hex(64)}`],
+    ['MAXMIND_LICENSE_KEY', () => `${token(6)}_${token(29)}_mmk`],
+    ['OPENSHIFT_USER_TOKEN', () => `sha256~${token(43)}`],
+    ['ROOTLY_API_KEY', () => `rootly_${hex(64)}`],
+    ['SCALINGO_TOKEN', () => `tk-us-${token(48)}`],
+    ['SETTLEMINT_TOKEN', () => `sm_pat_${token(16)}`],
+    ['SOURCEGRAPH_TOKEN', () => `sgp_${hex(16)}_${hex(40)}`],
+    ['TELNYX_API_KEY', () => `KEY0${hex(31).toUpperCase()}_${token(22)}`],
+    ['STRIPE_SECRET_KEY', () => `sk_prod_${token(30)}`],
+    ['JFROG_TOKEN', () => `cmVmd${token(59)}`],
+  ] as const)('fixed format %s', (type, make) => {
+    const value = make();
+    expect(found(`the key is ${value} — rotate it`)).toEqual([expect.objectContaining({ type, value })]);
+  });
+
+  it('keyword-context rules need an assignment: the provider named in prose is nothing', () => {
+    expect(found(`We moved our search from Algolia to ${token(32).toLowerCase()} last year.`).filter((f) => f.type === 'ALGOLIA_API_KEY')).toEqual([]);
+  });
+});
+
 describe('bounded work on adversarial input', () => {
   it('stays linear on dense new anchors', () => {
     for (const text of [
@@ -283,6 +373,8 @@ describe('bounded work on adversarial input', () => {
       '\\"password\\": \\"'.repeat(30_000),
       'PuTTY-User-Key-File-2: '.repeat(30_000),
       `${'PuTTY-User-Key-File-2: '.repeat(500)}Private-Lines: 9\n${'QUJD\n'.repeat(100_000)}`,
+      'algolia_key = '.repeat(40_000),
+      'twitter'.repeat(80_000),
     ]) {
       expect(() => detector.scan(text, { source: 'user', hashValue })).not.toThrow();
     }

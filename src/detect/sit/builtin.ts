@@ -1,7 +1,7 @@
 // The built-in non-secret sensitive information types. Patterns are deliberately generous; precision
 // comes from validators, supporting keywords and exclusions. Names and addresses live in people.ts.
 import type { ConfidenceLevel } from '../../core/finding.ts';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js';
 import * as v from '../validators.ts';
 import type { SitDefinition } from './types.ts';
 
@@ -21,12 +21,33 @@ const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?
 // Dates, times and version-like runs share the shape of phone numbers; they are never phones.
 const DATE_LIKE = /^(?:(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2})(?!\d)/;
 
-function phoneScore(value: string, hasKeyword: boolean): ConfidenceLevel | undefined {
+/** The first region in which `national` is a valid number, else the first parse that was possible at all. */
+function parseIn(national: string, regions: readonly CountryCode[]): PhoneNumber | undefined {
+  let fallback: PhoneNumber | undefined;
+  for (const region of regions) {
+    const p = parsePhoneNumberFromString(national, region);
+    if (p === undefined) continue;
+    if (p.isValid()) return p;
+    fallback ??= p;
+  }
+  return fallback;
+}
+
+/**
+ * Phone confidence with national numbers (no country code) read in the configured regions, in order
+ * (palisade.yaml `detection.phoneRegions`, default US).
+ */
+export function phoneScoreFor(regions: readonly CountryCode[]): (value: string, hasKeyword: boolean) => ConfidenceLevel | undefined {
+  const list = regions.length > 0 ? regions : (['US'] as const);
+  return (value, hasKeyword) => phoneScore(value, hasKeyword, list);
+}
+
+function phoneScore(value: string, hasKeyword: boolean, regions: readonly CountryCode[]): ConfidenceLevel | undefined {
   if (DATE_LIKE.test(value)) return undefined;
   const international = /^\s*(?:\+|00)/.test(value);
   const candidate = value.startsWith('00') ? `+${value.slice(2)}` : value;
   const ext = candidate.replace(/\s*(?:x|ext\.?|extension)\s*\d+$/i, '');
-  const parsed = parsePhoneNumberFromString(ext, 'US');
+  const parsed = international ? parsePhoneNumberFromString(ext) : parseIn(ext, regions);
   const digits = v.digitsOf(ext);
   if (v.isTrivialDigits(digits)) return undefined;
   // A bare run of digits without any phone-like formatting is a phone only with a keyword.
@@ -55,13 +76,17 @@ export const BUILTIN_SITS: readonly SitDefinition[] = [
     name: 'Payment card number',
     category: 'financial',
     anchor: 'digits',
-    minDigits: 13,
-    pattern: re(`${LD}(?:\\d[ -]?){12,18}\\d${RD}`),
+    minDigits: 12,
+    // Separators inside the number: space, dash, dot, slash, underscore, tab or a line break (evasion).
+    pattern: re(`${LD}(?:\\d(?:[ \\t._/-]|\\r?\\n)?){11,18}\\d${RD}`),
     validate: v.creditCard,
     validatorName: 'issuer range + Luhn',
     keywords: ['card', 'credit', 'debit', 'visa', 'mastercard', 'amex', 'american express', 'discover', 'cc', 'ccn', 'card number', 'expiry', 'exp', 'cvv', 'cvc', 'payment', 'jcb', 'diners', 'maestro'],
     plain: 'medium',
     withKeyword: 'high',
+    // 12-digit Maestro numbers share their length with national ids and phone numbers: only next to card words.
+    score: (s, kw) => (v.digitsOf(s).length === 12 ? (kw ? 'medium' : undefined) : kw ? 'high' : 'medium'),
+    rules: 'Issuer range and Luhn: medium; with a card keyword: high. 12-digit (Maestro) numbers: medium, and only with a keyword.',
     exclude: (s) => v.isTestCard(s) || v.isTrivialDigits(s),
     exclusionName: 'published test card numbers, repeated or sequential digits',
     canonical: digitsOnly,
@@ -821,7 +846,7 @@ export const BUILTIN_SITS: readonly SitDefinition[] = [
     ),
     validatorName: 'libphonenumber-js (valid or possible for the region)',
     keywords: ['phone', 'telephone', 'tel', 'mobile', 'cell', 'call', 'calling', 'fax', 'contact', 'whatsapp', 'sms', 'text me', 'reach', 'reach me', 'office', 'landline', 'hotline', 'dial', 'answering', 'ring me', 'phone number', 'mob', 'ph'],
-    score: phoneScore,
+    score: phoneScoreFor(['US']),
     withKeyword: 'high',
     canonical: digitsOnly,
     rules: 'Valid number with international prefix or phone formatting: medium; with a keyword: high. Possible but not valid (unknown area code): low, medium with a keyword. Unformatted digits need a keyword.',
@@ -882,3 +907,16 @@ export const BUILTIN_SITS: readonly SitDefinition[] = [
     plain: 'low',
   },
 ];
+
+export interface BuiltinSitOptions {
+  /** Regions in which numbers without a country code are read, in order (default US). */
+  readonly phoneRegions?: readonly CountryCode[];
+}
+
+/** The built-in types with the installation's settings (national phone numbers read in its regions). */
+export function builtinSits(options: BuiltinSitOptions = {}): readonly SitDefinition[] {
+  const regions = options.phoneRegions;
+  if (regions === undefined || (regions.length === 1 && regions[0] === 'US')) return BUILTIN_SITS;
+  const score = phoneScoreFor(regions);
+  return BUILTIN_SITS.map((d) => (d.id === 'PHONE_NUMBER' ? { ...d, score } : d));
+}

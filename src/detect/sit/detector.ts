@@ -3,7 +3,7 @@
 // decide the confidence.
 import { CONFIDENCE, type ConfidenceLevel, type Detector, type Finding, type ScanContext } from '../../core/finding.ts';
 import { charRegions, digitRegions, keywordRegExp, mergeWindows, type Region } from '../anchors.ts';
-import type { SitDefinition } from './types.ts';
+import { policyCategories, type SitDefinition } from './types.ts';
 
 export const DEFAULT_PROXIMITY = 300;
 
@@ -115,6 +115,8 @@ export function createSitDetector(id: string, defs: readonly SitDefinition[], op
   return {
     id,
     types: defs.map((d) => d.id),
+    derivedViews: true,
+    categories: Object.fromEntries(defs.map((d) => [d.id, policyCategories(d.category)])),
     scan(text: string, ctx: ScanContext): Finding[] {
       const out: Finding[] = [];
       const seen = new Set<string>();

@@ -153,6 +153,96 @@ function nameScore(value: string, hasKeyword: boolean): ConfidenceLevel | undefi
 const STREET_SUFFIX =
   'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square|Sq|Terrace|Ter|Way|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Trl|Close|Crescent|Cres|Row|Alley|Plaza|Loop|Path|Pike|Heights|Hills|Gardens|Mews|Walk|Green|Park|Crossing|Ridge|View|Estates|Valley|Port|Junction|Mall|Mill|Mills|Point|Village';
 
+// Addresses written the way people write them to a form or a support desk, in any country's format: after
+// words that introduce an address ("my address is", "lives at", "ship to"), or as a block of short lines
+// (house and street, unit, town, postcode, country). Street-type words are not needed, so "35 Kromwater 38"
+// and "Rua Joaquim de Oliveira Cruz 1615" count; a digit is.
+const ADDRESS_INTRO =
+  /\b(?:address(?:es)?(?:\s+(?:is|to|as|of|at))?|lives?\s+(?:at|in|on)|living\s+(?:at|in)|located\s+at|resid(?:es|ing)\s+at|(?:sen[dt]|ship(?:ped)?|deliver(?:ed)?|mail(?:ed)?|post(?:ed)?|mov(?:e|ed))(?:\s+(?:it|them|this|that|these|everything|the\s+\w+))?\s+to|the\s+corner\s+of)\b(?:\s+(?:is|the\s+same|below))?\s*[:=-]?\s*/gi;
+const UNIT_LINE = /^\s*(?:Suite|Ste\.?|Apt\.?|Apartment|Unit|Flat|Floor|Fl\.?|Room|Rm\.?|P\.?\s?O\.?\s+Box|PO Box|Box|Bldg\.?|Building)\b/i;
+const POSTCODE_END = /(?:\b\d{4,6}(?:-\d{4})?|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\s*$/;
+const HOUSE_LINE = /^\s*\d{1,5}[A-Za-z]?(?:[ \t]+[\p{L}\d'’./-]+){1,6}\s*$/u;
+/** Where a line of an address ends: sentence punctuation followed by prose, a question, or " for …". */
+const ADDRESS_STOP = /\?|[.!;](?=\s+[A-Za-z])|\s(?:for|and\s+(?:please|can|could)|please|thanks|thank\s+you|so\s+that|because|if|when|but)\b/i;
+const MAX_ADDRESS = 200;
+
+/** Phone and contact lines follow addresses in signatures; they are not part of them. */
+const CONTACT_LINE = /\b(?:office|fax|mobile|phone|tel|cell|e-?mail|www)\b|@|(?:\d\D?){7}/i;
+
+function isAddressLine(line: string): boolean {
+  const t = line.trim();
+  if (t === '' || t.length > 48 || CONTACT_LINE.test(t)) return false;
+  if (UNIT_LINE.test(t) || POSTCODE_END.test(t) || HOUSE_LINE.test(t)) return true;
+  // A town or country line: one to four capitalised words (or all capitals), maybe with a comma.
+  return /^,?\s*[\p{Lu}][\p{L}'’.-]*(?:[ ,]+[\p{Lu}\p{Ll}][\p{L}'’.-]*){0,3},?$/u.test(t);
+}
+
+/** Extends an address that starts at `start` over the rest of its line and the address-like lines below. */
+function addressFrom(text: string, start: number): number {
+  let end: number;
+  let lineEnd = text.indexOf('\n', start);
+  if (lineEnd < 0) lineEnd = text.length;
+  const first = text.slice(start, Math.min(lineEnd, start + MAX_ADDRESS));
+  const stop = ADDRESS_STOP.exec(first);
+  end = start + (stop !== null ? stop.index : first.length);
+  if (stop !== null) return trimAddress(text, start, end);
+  // Following lines, while they look like parts of an address (a blank line ends it).
+  let pos = lineEnd;
+  for (let k = 0; k < 5 && pos < text.length && pos - start < MAX_ADDRESS; k++) {
+    const next = text.indexOf('\n', pos + 1);
+    const lineStop = next < 0 ? text.length : next;
+    const line = text.slice(pos + 1, lineStop);
+    if (!isAddressLine(line)) break;
+    end = lineStop;
+    pos = lineStop;
+  }
+  return trimAddress(text, start, end);
+}
+
+function trimAddress(text: string, start: number, end: number): number {
+  let e = end;
+  while (e > start && /[\s,.:;]/.test(text[e - 1] ?? '')) e--;
+  return e;
+}
+
+function findAddresses(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  let coveredTo = 0;
+  ADDRESS_INTRO.lastIndex = 0;
+  for (let m = ADDRESS_INTRO.exec(text); m !== null; m = ADDRESS_INTRO.exec(text)) {
+    const s = m.index + m[0].length;
+    if (s < coveredTo || s >= text.length) continue;
+    // "my address is below:" then a blank line: the block starts on the next non-empty line.
+    let start = s;
+    while (start < text.length && /\s/.test(text[start] ?? '')) start++;
+    const end = addressFrom(text, start);
+    const value = text.slice(start, end);
+    // An address holds a number (house, unit or postcode) and a capitalised or multi-word name.
+    if (!/\d/.test(value) || value.length < 6 || !/\p{L}{3}/u.test(value)) continue;
+    out.push([start, end]);
+    coveredTo = end;
+  }
+  // Blocks without an introduction: a house line followed by unit / town / postcode lines.
+  for (let nl = -1; nl < text.length; ) {
+    const lineStart = nl + 1;
+    const next = text.indexOf('\n', lineStart);
+    const lineEnd = next < 0 ? text.length : next;
+    const houseLine = text.slice(lineStart, lineEnd);
+    if (lineStart >= coveredTo && HOUSE_LINE.test(houseLine) && /\p{L}{3}/u.test(houseLine) && !CONTACT_LINE.test(houseLine)) {
+      const end = addressFrom(text, lineStart);
+      const block = text.slice(lineStart, end);
+      const lines = block.split('\n').length;
+      if (lines >= 2 && block.split('\n').slice(1).some((l) => UNIT_LINE.test(l) || POSTCODE_END.test(l))) {
+        out.push([lineStart, end]);
+        coveredTo = end;
+      }
+    }
+    if (next < 0) break;
+    nl = next;
+  }
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
 export const PEOPLE_SITS: readonly SitDefinition[] = [
   {
     id: 'PERSON_NAME',
@@ -182,5 +272,18 @@ export const PEOPLE_SITS: readonly SitDefinition[] = [
     score: (value, kw) => (/\d{5}/.test(value.slice(value.length - 10)) ? 'medium' : kw ? 'medium' : 'low'),
     withKeyword: 'medium',
     rules: 'Number + street + suffix: low, medium with a keyword or a trailing state and ZIP code.',
+  },
+  {
+    id: 'STREET_ADDRESS',
+    name: 'Street address',
+    category: 'personal',
+    anchor: 'finder',
+    find: findAddresses,
+    pattern: /(?!)/g,
+    validatorName: 'introduced by address words ("my address is", "lives at", "ship to") or a block of address lines; holds a number',
+    keywords: ['address', 'live', 'lives', 'ship', 'shipping', 'deliver', 'delivery', 'mail', 'residence', 'moved', 'billing', 'postal', 'zip', 'postcode'],
+    score: (value, kw) => (value.includes('\n') || kw ? 'medium' : 'low'),
+    withKeyword: 'medium',
+    rules: 'Introduced by address words or laid out as address lines: medium; otherwise low.',
   },
 ];

@@ -12,6 +12,11 @@ export type SitCategory =
   | 'crypto'
   | 'secret';
 
+/** Policy-facing names of a SIT category: `government-id` is what the one-click templates (and Purview) call national ids. */
+export function policyCategories(category: SitCategory): readonly string[] {
+  return category === 'national-id' ? ['national-id', 'government-id'] : [category];
+}
+
 /**
  * Where the prefilter looks: `digits` = around runs of digits (with at least `minDigits` digits nearby),
  * `at` = around '@', `colon` = around ':', `keyword` = after a supporting keyword only, `finder` = the

@@ -1,28 +1,18 @@
-// What the policy evaluator knows about the world: which category each detector type belongs to (so a
+// What the policy evaluator knows about the world: which categories each detector type belongs to (so a
 // policy can say "financial" or "secret"), the order of sensitivity labels, and the named predicates.
+// Categories come from the detection engine, i.e. from each detector's own definition of its types.
 import type { DetectionConfig } from '../../core/index.ts';
-import { BUILTIN_SITS, PEOPLE_SITS, SECRET_RULES } from '../../detect/index.ts';
-import { INJECTION_TYPES } from '../../detect/injection/index.ts';
+import type { DetectionEngine } from '../../detect/index.ts';
 import type { PolicyCatalog } from '../../policy/index.ts';
 
-/** Policy-facing category names; `government-id` is what the one-click templates (and Purview) call national ids. */
-const CATEGORY_ALIASES: Readonly<Record<string, readonly string[]>> = {
-  'national-id': ['national-id', 'government-id'],
-};
-
-export function createPolicyCatalog(detection: DetectionConfig): PolicyCatalog {
-  const categories = new Map<string, readonly string[]>();
-  for (const sit of [...BUILTIN_SITS, ...PEOPLE_SITS]) categories.set(sit.id, CATEGORY_ALIASES[sit.category] ?? [sit.category]);
-  for (const rule of SECRET_RULES) categories.set(rule.id, ['secret']);
-  for (const t of INJECTION_TYPES) categories.set(t, ['attack']);
-  for (const t of detection.customTypes) categories.set(t.id, ['custom']);
+export function createPolicyCatalog(engine: Pick<DetectionEngine, 'categoriesOf'>, detection: DetectionConfig): PolicyCatalog {
   const ranks = new Map<string, number>();
   for (const l of detection.labels) {
     ranks.set(l.name.toLowerCase(), l.priority);
     for (const id of l.ids) ranks.set(id.toLowerCase(), l.priority);
   }
   return {
-    categoriesOf: (type) => categories.get(type) ?? (type.startsWith('EDM_') ? ['edm'] : []),
+    categoriesOf: (type) => engine.categoriesOf(type),
     labelRank: (label) => ranks.get(label.toLowerCase()),
     predicates: {
       always: () => true,
