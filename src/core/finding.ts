@@ -30,6 +30,8 @@ export interface Finding {
   readonly valueHash: string;
   /** A detector score in [0, 1] where the detector has one (injection classifiers). */
   readonly score?: number;
+  /** How harmful the content is, for content-safety findings (harm categories). */
+  readonly severity?: 'low' | 'medium' | 'high';
 }
 
 /** Hashes a matched value with the installation's key. */
@@ -44,5 +46,11 @@ export interface ScanContext {
 export interface Detector {
   readonly id: string;
   readonly types: readonly string[];
+  /**
+   * Which text the detector scans: `normalized` (default: NFKC, invisible characters removed, offsets mapped
+   * back by the engine) or `original` (the caller's text as sent, for detectors that do their own folding
+   * or look for exactly what normalisation removes; their offsets are already original).
+   */
+  readonly input?: 'normalized' | 'original';
   scan(text: string, ctx: ScanContext): Finding[];
 }

@@ -101,9 +101,14 @@ export function createDetectionEngine(options: EngineOptions = {}): DetectionEng
       const runs = (d: Detector): boolean => wanted === undefined || d.types.some((t) => wanted.has(t));
       const competing: Finding[] = [];
       for (const d of exclusive) if (runs(d)) for (const f of d.scan(norm.text, ctx)) if (keep(f)) competing.push(f);
-      const out = resolveOverlaps(competing, (f) => typeOrder.get(f.type) ?? 0);
-      for (const d of additional) if (runs(d)) for (const f of d.scan(norm.text, ctx)) if (keep(f)) out.push(f);
-      return out.map(remap).sort((a, b) => a.start - b.start || a.end - b.end);
+      const out = resolveOverlaps(competing, (f) => typeOrder.get(f.type) ?? 0).map(remap);
+      for (const d of additional) {
+        if (!runs(d)) continue;
+        // Detectors that read the original text (hidden characters, prompt injection) report original offsets.
+        const original = d.input === 'original';
+        for (const f of d.scan(original ? text : norm.text, ctx)) if (keep(f)) out.push(original ? f : remap(f));
+      }
+      return out.sort((a, b) => a.start - b.start || a.end - b.end);
     },
   };
 }

@@ -5,7 +5,7 @@ import { createValueHasher, SYSTEM_CLOCK, type Clock, type Config, type ValueHas
 import { applyRetention, openAuditLog, registerAuditMetrics, type AuditSystem } from '../audit/index.ts';
 import { createDetection, loadConfiguredEdm, type Detection } from '../detect/index.ts';
 import type { PolicyCatalog } from '../policy/index.ts';
-import { createInjectionDetector, createShield, loadInjectionModel, type FetchLike } from '../detect/injection/index.ts';
+import { createHiddenTextDetector, createInjectionDetector, createShield, loadInjectionModel, type FetchLike } from '../detect/injection/index.ts';
 import type { McpGateway } from '../mcp/index.ts';
 import { AlertDispatcher } from './alerts.ts';
 import { AuditAdapter } from './audit-adapter.ts';
@@ -230,7 +230,10 @@ export async function createInspection(config: Config, store: StateStore, clock:
   if (!injectionModel.ok) throw new Error(`cannot load the injection model: ${injectionModel.error}`);
   const edm = loadConfiguredEdm(config.detection, config.home);
   if (!edm.ok) throw new Error(`cannot load exact data match tables: ${edm.error.join('; ')}`);
-  const additional = config.injection.enabled ? [createInjectionDetector({ model: injectionModel.value, thresholds: config.injection.thresholds })] : [];
+  const additional = [
+    createHiddenTextDetector(),
+    ...(config.injection.enabled ? [createInjectionDetector({ model: injectionModel.value, thresholds: config.injection.thresholds })] : []),
+  ];
   const detection = createDetection(config.detection, { edm: edm.value, additional });
   const hashValue = createValueHasher(await store.settings.getOrCreateSecret('finding-hash', 32));
   const policies = new PolicySource(config.policies, store.policies, clock, {

@@ -30,12 +30,16 @@ export {
   RISK_LEVELS,
   REDACTION_STYLES,
   ALERT_SEVERITIES,
+  DETECTOR_CONDITION_TYPES,
+  SEVERITIES,
 } from './policy.ts';
 export type {
   PolicyLocation,
   PolicyMode,
   RiskLevel,
   RedactionStyle,
+  DetectorConditionType,
+  Severity,
   PolicyConfig,
   PolicyConfigInput,
   PolicyRuleConfig,

@@ -126,6 +126,9 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
   return {
     id: INJECTION_DETECTOR_ID,
     types: INJECTION_TYPES,
+    // The detector folds the text itself (normalize.ts) and must see what the shared normaliser removes:
+    // Unicode tag characters hide whole instructions.
+    input: 'original',
     assess,
     scan(text: string, ctx: ScanContext): Finding[] {
       const a = assess(text, ctx.source);
