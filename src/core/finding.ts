@@ -54,3 +54,15 @@ export interface Detector {
   readonly input?: 'normalized' | 'original';
   scan(text: string, ctx: ScanContext): Finding[];
 }
+
+/**
+ * A detector that asks a remote service (an injection shield, a moderation API). Asynchronous, so it runs
+ * only where the request path can wait for it; it returns no findings for sources it does not cover, and
+ * turns a failure into findings or none according to its fail mode, never into an exception.
+ */
+export interface ExternalCheck {
+  readonly name: string;
+  readonly types: readonly string[];
+  appliesTo(source: SegmentSource): boolean;
+  scan(text: string, ctx: ScanContext): Promise<Finding[]>;
+}

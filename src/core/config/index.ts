@@ -51,4 +51,5 @@ export type {
 } from './policy.ts';
 export type { DetectionConfig, LabelConfig, CustomTypeConfig } from './detection.ts';
 export type { InjectionConfig, InjectionThresholds, ShieldConfig } from './injection.ts';
+export type { SafetyConfig, SafetyCheckConfig } from './safety.ts';
 export type { AuditConfig } from './audit.ts';

@@ -3,6 +3,7 @@
 import type { DetectionConfig, RedactionStyle } from '../../core/index.ts';
 import { BUILTIN_SITS, PEOPLE_SITS, SECRET_RULES } from '../../detect/index.ts';
 import { HIDDEN_TEXT_REDACTION, HIDDEN_TEXT_TYPES, INJECTION_TYPES } from '../../detect/injection/index.ts';
+import { SAFETY_TYPES } from '../../detect/safety/index.ts';
 import type { PolicyCatalog } from '../../policy/index.ts';
 
 /** Policy-facing category names; `government-id` is what the one-click templates (and Purview) call national ids. */
@@ -16,6 +17,7 @@ export function createPolicyCatalog(detection: DetectionConfig): PolicyCatalog {
   for (const rule of SECRET_RULES) categories.set(rule.id, ['secret']);
   for (const t of INJECTION_TYPES) categories.set(t, ['attack']);
   for (const t of HIDDEN_TEXT_TYPES) categories.set(t, ['attack', 'evasion']);
+  for (const t of SAFETY_TYPES) categories.set(t, ['harmful-content', t.toLowerCase().replace('_', '-')]);
   const fixedRedaction = new Map<string, RedactionStyle>(HIDDEN_TEXT_TYPES.map((t) => [t, HIDDEN_TEXT_REDACTION]));
   for (const t of detection.customTypes) categories.set(t.id, ['custom']);
   const ranks = new Map<string, number>();

@@ -12,9 +12,10 @@ import {
   type RiskLevel,
   type SegmentSource,
   type ValueHasher,
+  type ExternalCheck,
 } from '../../core/index.ts';
 import type { DetectionEngine, LabelDetector } from '../../detect/index.ts';
-import { detectPromptLeak, INJECTION_TYPES, scanWithShield, type Canary, type Shield } from '../../detect/injection/index.ts';
+import { detectPromptLeak, type Canary } from '../../detect/injection/index.ts';
 import { ALLOW, evaluatePolicies, policyApplies, typesNeeded, RedactionSession, type Decision, type PolicyCatalog, type PolicyContext, type Redaction } from '../../policy/index.ts';
 import type { ClientApi } from '../upstreams/index.ts';
 import { extractRequest, extractResponse, rewrite, type Segment } from './segments.ts';
@@ -64,8 +65,11 @@ export interface InspectorDeps {
   readonly catalog: PolicyCatalog;
   readonly hashValue: ValueHasher;
   readonly config: InspectionConfig;
-  /** External detection services (e.g. Azure Prompt Shields), consulted when a policy looks for attacks. */
-  readonly shields?: readonly Shield[];
+  /**
+   * External detection services (injection shields, content-safety checks), each consulted only when an
+   * applicable policy looks for one of the types it reports.
+   */
+  readonly shields?: readonly ExternalCheck[];
 }
 
 /** A bounded LRU of segment findings, keyed by a keyed hash (never the text itself). */
@@ -269,11 +273,12 @@ export class Inspector {
     if (shields.length === 0) return this.inspectRequest(api, body, ctx);
     const policies = this.#applicable('prompt', ctx);
     const wanted = this.#wanted(policies);
-    if (!wanted.types.some((t) => (INJECTION_TYPES as readonly string[]).includes(t))) return this.inspectRequest(api, body, ctx);
+    const active = shields.filter((sh) => sh.types.some((t) => wanted.types.includes(t)));
+    if (active.length === 0) return this.inspectRequest(api, body, ctx);
     const { segments } = extractRequest(api, body);
     const hashValue = this.#deps.hashValue;
     const extra = await Promise.all(
-      segments.map(async (seg) => (await Promise.all(shields.map((sh) => scanWithShield(sh, seg.text, { source: seg.source, hashValue })))).flat()),
+      segments.map(async (seg) => (await Promise.all(active.map((sh) => sh.scan(seg.text, { source: seg.source, hashValue })))).flat()),
     );
     return this.inspectRequest(api, body, ctx, extra);
   }
