@@ -1,37 +1,20 @@
-// npm run train:injection — trains the local prompt-injection classifier from the dev set in
-// ../shared/datasets/injection/dev.jsonl (training split only) and writes models/injection/.
+// npm run train:injection — trains the local prompt-injection classifier and writes models/injection/.
+// Data: the TRAINING split of ../shared/datasets/injection/dev.jsonl (the validation split is held back for
+// eval:injection), the constructed attack and hard-negative families, README chunks of the installed npm
+// packages, and the AI-security articles in ../shared/seeds. The held-out ordinary prompts are never used.
 // Options: --dataset DIR (default ../shared/datasets/injection), --out DIR (default models/injection).
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  articleParagraphs,
-  augmentAttacks,
-  benignFragments,
-  benignRequests,
-  plantedInjections,
-  CONTEXT_DEPENDENT_CATEGORIES,
-  parseRecord,
-  splitRecords,
-  SPLIT_SEED,
-  VALIDATION_SHARE,
-  type LabelledRecord,
-} from '../src/detect/injection/dataset.ts';
-import { DEFAULT_TRAIN_OPTIONS, toExamples, train } from '../src/detect/injection/train.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { splitRecords, SPLIT_SEED, VALIDATION_SHARE } from '../src/detect/injection/dataset.ts';
+import { DEFAULT_TRAIN_OPTIONS, trainModel } from '../src/detect/injection/train.ts';
 import { modelMeta, modelWeightBytes } from '../src/detect/injection/model.ts';
 import { MODEL_META_FILE, MODEL_WEIGHTS_FILE } from '../src/detect/injection/load-model.ts';
 import { HASH_BITS, STRIDE, WINDOW } from '../src/detect/injection/features.ts';
+import { arg, articleDocs, findDataset, npmReadmeDocs, readRecords, ROOT, trainingSet } from './injection-corpus.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] !== undefined ? resolve(process.argv[i + 1] ?? '') : fallback;
-}
-
-const datasetDir = arg('--dataset', resolve(root, '..', 'shared', 'datasets', 'injection'));
-const outDir = arg('--out', join(root, 'models', 'injection'));
+const datasetDir = findDataset('injection', arg('--dataset'));
+const outDir = resolve(arg('--out') ?? join(ROOT, 'models', 'injection'));
 const devFile = join(datasetDir, 'dev.jsonl');
 
 if (!existsSync(devFile)) {
@@ -39,51 +22,38 @@ if (!existsSync(devFile)) {
   process.exit(0);
 }
 
-const raw = readFileSync(devFile, 'utf8');
-const records: LabelledRecord[] = [];
-for (const line of raw.split('\n')) {
-  if (line.trim() === '') continue;
-  const r = parseRecord(line);
-  if (r) records.push(r);
-}
+const { records, sha256 } = readRecords(devFile);
 const { train: trainSplit, validation } = splitRecords(records);
-const trainable = trainSplit.filter((r) => !CONTEXT_DEPENDENT_CATEGORIES.has(r.category));
-const augmented = augmentAttacks(trainable, 0.15, 7);
-const requests = benignRequests(80, 11);
-const fragments = benignFragments(trainable, 2, 13);
-const planted = plantedInjections(trainable, 120, 17);
-const articlesFile = resolve(root, '..', 'shared', 'seeds', 'security-for-ai-articles.txt');
-const articles = existsSync(articlesFile) ? articleParagraphs(readFileSync(articlesFile, 'utf8'), 1200) : [];
-const all = [...trainable, ...augmented, ...requests, ...fragments, ...planted, ...articles];
+const npmDocs = npmReadmeDocs(700, 3);
+const set = trainingSet(trainSplit, { npmDocs, articles: articleDocs() });
+const attacks = set.records.filter((r) => r.label === 'attack').length;
 
 console.log('train:injection — training split only; the validation split is held back for eval:injection');
-console.log(`  dataset      ${devFile} (${records.length} records, sha256 ${createHash('sha256').update(raw).digest('hex').slice(0, 16)}…)`);
+console.log(`  dataset      ${devFile} (${records.length} records, sha256 ${sha256.slice(0, 16)}…)`);
 console.log(`  split        stratified by label+category, sha256("${SPLIT_SEED}:" + id) order, ${VALIDATION_SHARE * 100} % validation`);
-console.log(`  train        ${trainSplit.length} records (${trainSplit.length - trainable.length} context-dependent attacks left out), validation ${validation.length}`);
-console.log(
-  `  extra        ${augmented.length} obfuscated attack copies, ${planted.length} planted indirect injections, ${requests.length} ordinary requests, ${fragments.length} benign fragments, ${articles.length} article paragraphs`,
-);
+console.log(`  dev          ${trainSplit.length} training records, ${validation.length} validation records held back`);
+console.log(`  parts        ${Object.entries(set.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+console.log(`  held out     ${set.droppedHeldOut} constructed texts equal to a held-out ordinary prompt were dropped`);
+console.log(`  total        ${set.records.length} records (${attacks} attack, ${set.records.length - attacks} benign)`);
 
 const started = Date.now();
-const examples = toExamples(all);
-console.log(`  examples     ${examples.length} windows (features in ${Date.now() - started} ms)`);
 const options = DEFAULT_TRAIN_OPTIONS;
-const model = train(
-  examples,
+const model = trainModel(
+  set.records,
   options,
   {
     dataset: 'shared/datasets/injection/dev.jsonl',
-    datasetSha256: createHash('sha256').update(raw).digest('hex'),
+    datasetSha256: sha256,
     splitSeed: SPLIT_SEED,
     validationShare: VALIDATION_SHARE,
-    trainRecords: trainable.length,
-    extraRecords: { augmented: augmented.length, planted: planted.length, requests: requests.length, fragments: fragments.length, articles: articles.length },
+    parts: set.counts,
+    npmReadmes: npmDocs.length,
     options,
     hashBits: HASH_BITS,
     window: WINDOW,
     stride: STRIDE,
   },
-  (epoch, loss) => console.log(`  epoch ${String(epoch).padStart(2)}     loss ${loss.toFixed(4)}`),
+  (line) => console.log(line),
 );
 
 mkdirSync(outDir, { recursive: true });

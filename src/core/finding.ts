@@ -1,5 +1,6 @@
 // The detector contract shared by every detector (sensitive information types, secrets, injection).
 // Findings never carry the matched value: only offsets and a keyed hash of it.
+import type { RedactionStyle } from './config/policy.ts';
 
 /** Purview's confidence scale. */
 export const CONFIDENCE = { low: 65, medium: 75, high: 85 } as const;
@@ -30,6 +31,8 @@ export interface Finding {
   readonly valueHash: string;
   /** A detector score in [0, 1] where the detector has one (injection classifiers). */
   readonly score?: number;
+  /** How harmful the content is, for content-safety findings (harm categories). */
+  readonly severity?: 'low' | 'medium' | 'high';
 }
 
 /** Hashes a matched value with the installation's key. */
@@ -62,9 +65,32 @@ export interface Detector {
   readonly types: readonly string[];
   readonly categories: TypeCategories;
   /**
+   * Types whose redaction is always this style whatever a policy asks (hidden characters are stripped:
+   * replacing an invisible run with a visible placeholder would change what a person sees).
+   */
+  readonly fixedRedaction?: Readonly<Record<string, RedactionStyle>>;
+  /**
    * Also run on derived views: decoded base64 / hex / URL-encoded payloads, values joined across a line
    * break or across two segments of a request (default false: the detector sees the text as sent).
    */
   readonly derivedViews?: boolean;
+  /**
+   * Which text the detector scans: `normalized` (default: NFKC, invisible characters removed, offsets mapped
+   * back by the engine) or `original` (the caller's text as sent, for detectors that do their own folding
+   * or look for exactly what normalisation removes; their offsets are already original).
+   */
+  readonly input?: 'normalized' | 'original';
   scan(text: string, ctx: ScanContext): Finding[];
+}
+
+/**
+ * A detector that asks a remote service (an injection shield, a moderation API). Asynchronous, so it runs
+ * only where the request path can wait for it; it returns no findings for sources it does not cover, and
+ * turns a failure into findings or none according to its fail mode, never into an exception.
+ */
+export interface ExternalCheck {
+  readonly name: string;
+  readonly types: readonly string[];
+  appliesTo(source: SegmentSource): boolean;
+  scan(text: string, ctx: ScanContext): Promise<Finding[]>;
 }

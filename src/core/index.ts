@@ -5,7 +5,7 @@ export { ok, err } from './result.ts';
 export { ERROR_CODES, palisadeError, httpStatusOf, errorBody, InternalError } from './errors.ts';
 export type { ErrorCode, PalisadeError, WireDialect } from './errors.ts';
 export { CONFIDENCE, confidenceLevel, categoriesFor } from './finding.ts';
-export type { ConfidenceLevel, ConfidenceScore, SegmentSource, Finding, ValueHasher, ScanContext, Detector, TypeCategories } from './finding.ts';
+export type { ConfidenceLevel, ConfidenceScore, SegmentSource, Finding, ValueHasher, ScanContext, Detector, TypeCategories, ExternalCheck } from './finding.ts';
 export { createValueHasher, randomToken, constantTimeEqual } from './crypto.ts';
 export { newRequestId, newId, SYSTEM_CLOCK } from './ids.ts';
 export { seededRandom } from './random.ts';

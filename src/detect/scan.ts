@@ -2,6 +2,7 @@
 // overlaps among the built-in detectors, filter by confidence and type. Pure: text in, findings out.
 import { randomBytes } from 'node:crypto';
 import { createValueHasher } from '../core/crypto.ts';
+import type { RedactionStyle } from '../core/config/policy.ts';
 import { CONFIDENCE, type ConfidenceLevel, type Detector, type Finding, type ScanContext, type SegmentSource, type ValueHasher } from '../core/finding.ts';
 import { normalizeText } from './normalize.ts';
 import { builtinDetectors } from './registry.ts';
@@ -23,6 +24,8 @@ export interface DetectionEngine {
   readonly types: readonly string[];
   /** The policy categories of a registered type, as its detector declares them; [] for an unknown type. */
   categoriesOf(type: string): readonly string[];
+  /** The redaction style a type's detector fixes for it, if any. */
+  redactionOf(type: string): RedactionStyle | undefined;
   scan(text: string, options?: ScanOptions): Finding[];
   /**
    * Scans the segments of one request (messages, content parts, in order) so that a value split across two
@@ -106,6 +109,8 @@ export function createDetectionEngine(options: EngineOptions = {}): DetectionEng
   const disabled = new Set(options.disabledTypes ?? []);
   const types = [...new Set(detectors.flatMap((d) => d.types))].filter((t) => !disabled.has(t));
   const categories = new Map<string, readonly string[]>();
+  const fixed = new Map<string, RedactionStyle>();
+  for (const d of detectors) for (const [t, style] of Object.entries(d.fixedRedaction ?? {})) fixed.set(t, style);
   for (const d of detectors) {
     for (const t of d.types) categories.set(t, [...new Set([...(categories.get(t) ?? []), ...(d.categories[t] ?? [])])]);
   }
@@ -166,13 +171,15 @@ export function createDetectionEngine(options: EngineOptions = {}): DetectionEng
     // A detector that can emit none of the wanted types is not run at all (policies that only look for
     // secrets never pay for the injection classifier, and the other way round).
     const runs = (d: Detector): boolean => wanted === undefined || d.types.some((t) => wanted.has(t));
-    const out = detect(norm.text, ctx, keep, runs);
+    const out = detect(norm.text, ctx, keep, (d) => d.input !== 'original' && runs(d));
     const mapped = norm.identity
       ? out
       : out.map((f) => {
           const [start, end] = norm.toOriginal(f.start, f.end);
           return { ...f, start, end };
         });
+    // Detectors that read the original text (hidden characters, prompt injection) report original offsets.
+    for (const d of additional) if (d.input === 'original' && runs(d)) for (const f of d.scan(text, ctx)) if (keep(f)) mapped.push(f);
     return mapped.sort((a, b) => a.start - b.start || a.end - b.end);
   }
 
@@ -198,6 +205,7 @@ export function createDetectionEngine(options: EngineOptions = {}): DetectionEng
     detectors,
     types,
     categoriesOf: (type) => categories.get(type) ?? [],
+    redactionOf: (type) => fixed.get(type),
     scan,
     scanJunctions,
     scanSegments(segments: readonly SegmentText[], opts: ScanOptions = {}): SegmentFinding[] {

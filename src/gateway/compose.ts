@@ -5,7 +5,8 @@ import { createValueHasher, SYSTEM_CLOCK, type Clock, type Config, type ValueHas
 import { applyRetention, openAuditLog, registerAuditMetrics, type AuditSystem } from '../audit/index.ts';
 import { createDetection, loadConfiguredEdm, type Detection } from '../detect/index.ts';
 import type { PolicyCatalog } from '../policy/index.ts';
-import { createInjectionDetector, createShield, loadInjectionModel, type FetchLike } from '../detect/injection/index.ts';
+import { createHiddenTextDetector, createInjectionDetector, createShield, loadInjectionModel, type FetchLike } from '../detect/injection/index.ts';
+import { createSafetyCheck, createSafetyDetector, loadSafetyModel } from '../detect/safety/index.ts';
 import type { McpGateway } from '../mcp/index.ts';
 import { createPolicyCatalog, Inspector, Pipeline, Recorder } from '../pipeline/index.ts';
 import { AlertDispatcher } from './alerts.ts';
@@ -216,7 +217,13 @@ export async function createInspection(config: Config, store: StateStore, clock:
   if (!injectionModel.ok) throw new Error(`cannot load the injection model: ${injectionModel.error}`);
   const edm = loadConfiguredEdm(config.detection, config.home);
   if (!edm.ok) throw new Error(`cannot load exact data match tables: ${edm.error.join('; ')}`);
-  const additional = config.injection.enabled ? [createInjectionDetector({ model: injectionModel.value, thresholds: config.injection.thresholds })] : [];
+  const safetyModel = config.safety.enabled ? loadSafetyModel() : undefined;
+  if (safetyModel !== undefined && !safetyModel.ok) throw new Error(`cannot load the content-safety model: ${safetyModel.error}`);
+  const additional = [
+    createHiddenTextDetector(),
+    ...(config.injection.enabled ? [createInjectionDetector({ model: injectionModel.value, thresholds: config.injection.thresholds })] : []),
+    ...(safetyModel?.ok === true ? [createSafetyDetector({ model: safetyModel.value, threshold: config.safety.threshold })] : []),
+  ];
   const detection = createDetection(config.detection, { edm: edm.value, additional });
   const hashValue = createValueHasher(await store.settings.getOrCreateSecret('finding-hash', 32));
   const policies = new PolicySource(config.policies, store.policies, clock, {
@@ -226,7 +233,10 @@ export async function createInspection(config: Config, store: StateStore, clock:
   await policies.start();
   const catalog = createPolicyCatalog(detection.engine, config.detection);
   const shieldFetch: FetchLike = (url, init) => fetch(url, init);
-  const shields = config.injection.enabled ? config.injection.shields.map((s) => createShield(s, shieldFetch)) : [];
+  const shields = [
+    ...(config.injection.enabled ? config.injection.shields.map((s) => createShield(s, shieldFetch)) : []),
+    ...config.safety.checks.map((c) => createSafetyCheck(c, shieldFetch)),
+  ];
   const inspector = new Inspector({
     shields,
     engine: detection.engine,

@@ -153,3 +153,41 @@ describe('policy evaluation', () => {
     expect(dup.error?.issues.map((i) => i.path.join('.'))).toEqual(['1.name']);
   });
 });
+
+describe('detector conditions for hidden characters and content safety', () => {
+  const safetyCatalog: PolicyCatalog = {
+    ...catalog,
+    categoriesOf: (t) => (t === 'HATE' ? ['harmful-content', 'hate'] : t === 'HIDDEN_CHARACTERS' ? ['attack', 'evasion'] : catalog.categoriesOf(t)),
+    redactionOf: (t) => (t === 'HIDDEN_CHARACTERS' ? 'strip' : undefined),
+  };
+  const severe = (severity: 'low' | 'medium' | 'high', score: number): Finding => ({ ...finding('HATE', 0, 10, 85, `h-${severity}`, score), severity });
+
+  it('minSeverity filters content-safety findings; minScore still applies', () => {
+    const ps = policies([{ name: 'hate', rules: [{ name: 'r', conditions: [{ detector: { types: ['HATE'], minSeverity: 'medium' } }], actions: ['block'] }] }]);
+    expect(evaluatePolicies(ps, ctx({ findings: [severe('low', 0.6)] }), safetyCatalog).outcome).toBe('allow');
+    expect(evaluatePolicies(ps, ctx({ findings: [severe('medium', 0.7)] }), safetyCatalog).outcome).toBe('block');
+    expect(evaluatePolicies(ps, ctx({ findings: [severe('high', 0.4)] }), safetyCatalog).outcome).toBe('allow');
+  });
+
+  it('harmful-content and hidden-character findings are never sensitive information, even for sit types *', () => {
+    const ps = policies([{ name: 'all', rules: [{ name: 'r', conditions: [{ sit: { types: ['*'] } }], actions: ['block'] }] }]);
+    expect(evaluatePolicies(ps, ctx({ findings: [severe('high', 0.99), finding('HIDDEN_CHARACTERS', 0, 4)] }), safetyCatalog).outcome).toBe('allow');
+  });
+
+  it('a type with a fixed redaction is redacted that way whatever style the rule names', () => {
+    const ps = policies([
+      { name: 'redact', rules: [{ name: 'r', conditions: [{ detector: { types: ['HIDDEN_CHARACTERS'] } }, { sit: { types: ['CREDIT_CARD'] } }], actions: [{ redact: { style: 'mask' } }] }] },
+    ]);
+    const d = evaluatePolicies(ps, ctx({ findings: [finding('HIDDEN_CHARACTERS', 30, 34), finding('CREDIT_CARD', 5, 24)] }), safetyCatalog);
+    expect(d.redactions.map((x) => [x.type, x.style])).toEqual([
+      ['CREDIT_CARD', 'mask'],
+      ['HIDDEN_CHARACTERS', 'strip'],
+    ]);
+  });
+
+  it('policy config rejects unknown detector types and severities, listing the valid ones', () => {
+    const bad = policiesConfig.safeParse([{ name: 'p', rules: [{ name: 'r', conditions: [{ detector: { types: ['HATRED'], minSeverity: 'extreme' } }], actions: ['block'] }] }]);
+    expect(bad.success).toBe(false);
+    expect(JSON.stringify(bad.error?.issues)).toMatch(/HATE/);
+  });
+});

@@ -4,6 +4,7 @@ import {
   CONFIDENCE,
   globMatch,
   RISK_LEVELS,
+  SEVERITIES,
   type Finding,
   type PolicyConditionConfig,
   type PolicyConfig,
@@ -44,6 +45,8 @@ export interface PolicyContext {
 /** What the evaluator needs to know about the world: type categories, the label order, named predicates. */
 export interface PolicyCatalog {
   categoriesOf(type: string): readonly string[];
+  /** A redaction style fixed by the nature of a type (hidden characters are stripped), whatever a rule names. */
+  redactionOf?(type: string): RedactionStyle | undefined;
   /** Higher is more sensitive; undefined for a label outside the taxonomy. */
   labelRank(label: string): number | undefined;
   readonly predicates: Readonly<Record<string, (ctx: PolicyContext) => boolean>>;
@@ -149,14 +152,21 @@ interface ConditionResult {
 const NO: ConditionResult = { holds: false, findings: [] };
 const YES: ConditionResult = { holds: true, findings: [] };
 
+/** Categories of findings that are judged by `detector` conditions, never by `sit` ones. */
+const NOT_SENSITIVE_CATEGORIES: readonly string[] = ['attack', 'harmful-content'];
+
+function notSensitive(catalog: PolicyCatalog, type: string): boolean {
+  return catalog.categoriesOf(type).some((c) => NOT_SENSITIVE_CATEGORIES.includes(c));
+}
+
 function evalCondition(c: PolicyConditionConfig, ctx: PolicyContext, catalog: PolicyCatalog): ConditionResult {
   if ('sit' in c) {
     const min = CONFIDENCE_MIN[c.sit.minConfidence];
-    // Attack findings (injection, jailbreak) are not sensitive information, even for `types: ['*']`.
+    // Attack and harmful-content findings are not sensitive information, even for `types: ['*']`.
     const hits = ctx.findings.filter(
       (f) =>
         f.confidence >= min &&
-        !catalog.categoriesOf(f.type).includes('attack') &&
+        !notSensitive(catalog, f.type) &&
         (anyGlob(c.sit.types, [f.type]) || (c.sit.categories !== undefined && catalog.categoriesOf(f.type).some((k) => c.sit.categories?.includes(k)))),
     );
     const count = new Set(hits.map((f) => `${f.type}\u0000${f.valueHash}`)).size;
@@ -169,7 +179,13 @@ function evalCondition(c: PolicyConditionConfig, ctx: PolicyContext, catalog: Po
     return ctx.labels.some((l) => (catalog.labelRank(l) ?? -1) >= threshold) ? YES : NO;
   }
   if ('detector' in c) {
-    const hits = ctx.findings.filter((f) => (c.detector.types as readonly string[]).includes(f.type) && (f.score ?? f.confidence / 100) >= c.detector.minScore);
+    const minSeverity = c.detector.minSeverity === undefined ? -1 : SEVERITIES.indexOf(c.detector.minSeverity);
+    const hits = ctx.findings.filter(
+      (f) =>
+        (c.detector.types as readonly string[]).includes(f.type) &&
+        (f.score ?? f.confidence / 100) >= c.detector.minScore &&
+        (f.severity === undefined || SEVERITIES.indexOf(f.severity) >= minSeverity),
+    );
     return hits.length > 0 ? { holds: true, findings: hits } : NO;
   }
   if ('risk' in c) {
@@ -191,7 +207,7 @@ export function typesNeeded(policies: readonly PolicyConfig[], allTypes: readonl
       for (const c of rule.conditions) {
         if ('sit' in c) {
           for (const t of allTypes) {
-            if (catalog.categoriesOf(t).includes('attack')) continue;
+            if (notSensitive(catalog, t)) continue;
             if (anyGlob(c.sit.types, [t]) || (c.sit.categories !== undefined && catalog.categoriesOf(t).some((k) => c.sit.categories?.includes(k)))) out.add(t);
           }
         } else if ('detector' in c) {
@@ -237,7 +253,8 @@ export function evaluatePolicies(policies: readonly PolicyConfig[], ctx: PolicyC
           o = 'redact';
           if (mode === 'enforce') {
             for (const f of contributing) {
-              if (f.end > f.start) redactions.push({ start: f.start, end: f.end, type: f.type, valueHash: f.valueHash, style: a.redact.style });
+              const style = catalog.redactionOf?.(f.type) ?? a.redact.style;
+              if (f.end > f.start) redactions.push({ start: f.start, end: f.end, type: f.type, valueHash: f.valueHash, style });
             }
           }
         } else if ('block' in a) {
@@ -285,7 +302,9 @@ export function evaluatePolicies(policies: readonly PolicyConfig[], ctx: PolicyC
   };
 }
 
-const STYLE_RANK: Readonly<Record<RedactionStyle, number>> = { partial: 0, tokenize: 1, placeholder: 2, mask: 3 };
+// `strip` ranks lowest: when a removed run of hidden characters overlaps a secret, the secret's own style wins
+// over the merged span (the hidden characters inside it are replaced with it).
+const STYLE_RANK: Readonly<Record<RedactionStyle, number>> = { strip: -1, partial: 0, tokenize: 1, placeholder: 2, mask: 3 };
 
 /** Sorts and merges overlapping spans; the merged span takes the strictest style of its parts. */
 export function mergeRedactions(rs: readonly Redaction[]): Redaction[] {

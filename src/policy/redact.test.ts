@@ -57,3 +57,11 @@ describe('redaction', () => {
     );
   });
 });
+
+describe('strip redaction', () => {
+  it('removes the span and merges below every other style', () => {
+    const s = new RedactionSession();
+    expect(s.apply('a\u200bb\u200bc', [r(1, 2, 'strip', 'HIDDEN_CHARACTERS'), r(3, 4, 'strip', 'HIDDEN_CHARACTERS')])).toBe('abc');
+    expect(mergeRedactions([r(0, 10, 'placeholder'), r(4, 12, 'strip', 'HIDDEN_CHARACTERS')])).toEqual([{ ...r(0, 10, 'placeholder'), end: 12 }]);
+  });
+});

@@ -61,6 +61,8 @@ export class RedactionSession {
         case 'placeholder':
           out += this.placeholder(r.type, r.valueHash);
           break;
+        case 'strip':
+          break;
         case 'tokenize': {
           const p = this.placeholder(r.type, r.valueHash);
           this.#vault.set(p, value);

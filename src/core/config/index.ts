@@ -30,12 +30,16 @@ export {
   RISK_LEVELS,
   REDACTION_STYLES,
   ALERT_SEVERITIES,
+  DETECTOR_CONDITION_TYPES,
+  SEVERITIES,
 } from './policy.ts';
 export type {
   PolicyLocation,
   PolicyMode,
   RiskLevel,
   RedactionStyle,
+  DetectorConditionType,
+  Severity,
   PolicyConfig,
   PolicyConfigInput,
   PolicyRuleConfig,
@@ -47,4 +51,5 @@ export type {
 } from './policy.ts';
 export type { DetectionConfig, LabelConfig, CustomTypeConfig } from './detection.ts';
 export type { InjectionConfig, InjectionThresholds, ShieldConfig } from './injection.ts';
+export type { SafetyConfig, SafetyCheckConfig } from './safety.ts';
 export type { AuditConfig } from './audit.ts';

@@ -12,7 +12,8 @@ export type PolicyMode = (typeof POLICY_MODES)[number];
 export const RISK_LEVELS = ['none', 'minor', 'moderate', 'elevated'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 
-export const REDACTION_STYLES = ['mask', 'partial', 'placeholder', 'tokenize'] as const;
+/** `strip` removes the matched text (the natural redaction of hidden characters, whatever style a rule names). */
+export const REDACTION_STYLES = ['mask', 'partial', 'placeholder', 'tokenize', 'strip'] as const;
 export type RedactionStyle = (typeof REDACTION_STYLES)[number];
 
 export const ALERT_SEVERITIES = ['low', 'medium', 'high'] as const;
@@ -53,12 +54,34 @@ const sitCondition = z
   .strict();
 
 const labelCondition = z.object({ label: z.object({ atLeast: z.string().min(1) }).strict() }).strict();
+/** Finding types of the attack and content-safety detectors (kept in step with them by a test in detect/). */
+export const DETECTOR_CONDITION_TYPES = [
+  'PROMPT_INJECTION',
+  'JAILBREAK',
+  'INDIRECT_INJECTION',
+  'PROMPT_LEAK',
+  'HIDDEN_CHARACTERS',
+  'HATE',
+  'SEXUAL',
+  'VIOLENCE',
+  'SELF_HARM',
+  'WEAPONS',
+  'CRIME',
+] as const;
+export type DetectorConditionType = (typeof DETECTOR_CONDITION_TYPES)[number];
+
+/** Content-safety severity, lowest first. */
+export const SEVERITIES = ['low', 'medium', 'high'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
 const detectorCondition = z
   .object({
     detector: z
       .object({
-        types: z.array(z.enum(['PROMPT_INJECTION', 'JAILBREAK', 'INDIRECT_INJECTION', 'PROMPT_LEAK'])).min(1),
+        types: z.array(z.enum(DETECTOR_CONDITION_TYPES)).min(1),
         minScore: z.number().min(0).max(1).default(0.5),
+        /** Content-safety findings below this severity do not count; findings without a severity are judged by score only. */
+        minSeverity: z.enum(SEVERITIES).optional(),
       })
       .strict(),
   })

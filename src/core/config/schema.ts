@@ -4,6 +4,7 @@ import { injectionConfig } from './injection.ts';
 import { auditConfig } from './audit.ts';
 import { detectionConfig } from './detection.ts';
 import { mcpConfig } from './mcp.ts';
+import { safetyConfig } from './safety.ts';
 
 import { byteSize, cidr, duration, secretRef } from './primitives.ts';
 import { alertsConfig, inspectionConfig, policiesConfig } from './policy.ts';
@@ -265,6 +266,7 @@ export const configSchema = z
       .strict()
       .default({ timeouts: timeouts.parse({}), retry: retry.parse({}), breaker: breaker.parse({}) }),
     injection: injectionConfig.default(() => injectionConfig.parse({})),
+    safety: safetyConfig.default(() => safetyConfig.parse({})),
     audit: auditConfig.default(() => auditConfig.parse({})),
     detection: detectionConfig.default(() => detectionConfig.parse({})),
     policies: policiesConfig,

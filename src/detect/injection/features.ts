@@ -2,6 +2,7 @@
 // numbers: hashed word 1–2-grams and character 3–5-grams of the folded view (hashed from char codes, no
 // substrings), and dense features from the signals and from how much obfuscation was undone.
 import type { ObfuscationStats } from './normalize.ts';
+import { SHAPE_FEATURES, shapeFeatures, type CharModel } from './shape.ts';
 import { SIGNAL_GROUPS, SIGNALS, type SignalMatch } from './signals.ts';
 
 /** log2 of the hashed feature space. */
@@ -159,24 +160,28 @@ export const DENSE_FEATURES: readonly string[] = [
   ...SIGNAL_GROUPS.map((g) => `group:${g}`),
   'groups:distinct',
   ...OBFUSCATION_FEATURES.map((o) => `obfuscation:${o}`),
+  ...SHAPE_FEATURES,
 ];
 
 const GROUP_INDEX = new Map(SIGNAL_GROUPS.map((g, i) => [g, i]));
 const SIGNAL_GROUP = SIGNALS.map((s) => GROUP_INDEX.get(s.group) ?? 0);
 const GROUP_OFFSET = SIGNALS.length;
 const OBF_OFFSET = SIGNALS.length + SIGNAL_GROUPS.length + 1;
+const SHAPE_OFFSET = OBF_OFFSET + OBFUSCATION_FEATURES.length;
 const LOG9 = Math.log(9);
 
 function scaledCount(n: number): number {
   return n <= 0 ? 0 : Math.log(1 + Math.min(n, 8)) / LOG9;
 }
 
-/** Fills `out` (length DENSE_FEATURES.length) for the signals that start inside [from, to). */
+/** Fills `out` (length DENSE_FEATURES.length) for the window view[from, to) and the signals that start in it. */
 export function denseFeatures(
   matches: readonly SignalMatch[],
   stats: ObfuscationStats,
+  view: string,
   from: number,
   to: number,
+  charModel: CharModel,
   out: Float64Array,
 ): void {
   out.fill(0);
@@ -206,6 +211,7 @@ export function denseFeatures(
     stats.invalidSurrogates,
   ];
   for (let i = 0; i < obf.length; i++) out[OBF_OFFSET + i] = scaledCount(obf[i] ?? 0);
+  shapeFeatures(view, from, to, charModel, out, SHAPE_OFFSET);
 }
 
 /** The windows [start, end) of a view of the given length. */

@@ -23,4 +23,6 @@ export type { SignalDef, SignalGroup, SignalMatch } from './signals.ts';
 export { createCanary, insertCanary, detectPromptLeak } from './canary.ts';
 export type { Canary, LeakCheckOptions } from './canary.ts';
 export { createShield, scanWithShield } from './shield.ts';
+export { createHiddenTextDetector, findHiddenRuns, HIDDEN_TEXT_DETECTOR_ID, HIDDEN_TEXT_REDACTION, HIDDEN_TEXT_TYPES } from './hidden.ts';
+export type { HiddenTextType } from './hidden.ts';
 export type { FetchLike, Shield, ShieldFailure, ShieldVerdict } from './shield.ts';

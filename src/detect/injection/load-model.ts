@@ -13,12 +13,13 @@ export const MODEL_WEIGHTS_FILE = 'weights.bin';
  * The committed model folder, found relative to this module so it works from src/ (tsx) and from the
  * compiled dist/src/ alike.
  */
-export function defaultModelDir(): string {
+export function defaultModelDir(name = 'injection'): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  return resolve(here, '..', '..', '..', here.includes(`${join('dist', 'src')}`) ? '..' : '.', 'models', 'injection');
+  return resolve(here, '..', '..', '..', here.includes(`${join('dist', 'src')}`) ? '..' : '.', 'models', name);
 }
 
-export function loadInjectionModel(dir: string = defaultModelDir()): Result<InjectionModel, string> {
+/** Reads a model folder's two files, or says why it cannot. */
+export function readModelFiles(dir: string, what: string): Result<{ meta: unknown; weights: Uint8Array }, string> {
   let metaText: string;
   let weights: Buffer;
   try {
@@ -26,13 +27,16 @@ export function loadInjectionModel(dir: string = defaultModelDir()): Result<Inje
     weights = readFileSync(join(dir, MODEL_WEIGHTS_FILE));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
-    return { ok: false, error: `cannot read the injection model in ${dir}: ${code}` };
+    return { ok: false, error: `cannot read the ${what} model in ${dir}: ${code}` };
   }
-  let meta: unknown;
   try {
-    meta = JSON.parse(metaText);
+    return { ok: true, value: { meta: JSON.parse(metaText) as unknown, weights: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) } };
   } catch {
-    return { ok: false, error: `the injection model metadata in ${dir} is not JSON` };
+    return { ok: false, error: `the ${what} model metadata in ${dir} is not JSON` };
   }
-  return parseModel(meta, new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength));
+}
+
+export function loadInjectionModel(dir: string = defaultModelDir()): Result<InjectionModel, string> {
+  const files = readModelFiles(dir, 'injection');
+  return files.ok ? parseModel(files.value.meta, files.value.weights) : files;
 }

@@ -4,10 +4,20 @@
 import type { Result } from '../../core/result.ts';
 import { DENSE_FEATURES, denseFeatures, HASH_BITS, HASH_DIM, sumGrams, windowsOf } from './features.ts';
 import { normalize, type NormalizedText } from './normalize.ts';
+import { CHAR_CLASSES, type CharModel } from './shape.ts';
 import { findSignals, type SignalMatch } from './signals.ts';
 
 export const MODEL_FORMAT = 'palisade-injection-linear';
-export const MODEL_VERSION = 1;
+/** 2: text-shape features with a character model, and Platt calibration of the score. */
+export const MODEL_VERSION = 2;
+
+/** score = sigmoid(slope × logit + intercept), fitted on out-of-fold logits so scores are probabilities. */
+export interface Calibration {
+  readonly slope: number;
+  readonly intercept: number;
+}
+
+export const IDENTITY_CALIBRATION: Calibration = { slope: 1, intercept: 0 };
 
 export interface InjectionModel {
   readonly hashBits: number;
@@ -16,6 +26,9 @@ export interface InjectionModel {
   /** Weights of the dense features, in `DENSE_FEATURES` order. */
   readonly denseWeights: Float64Array;
   readonly bias: number;
+  /** Character bigram surprisal of benign text (shape.ts). */
+  readonly charModel: CharModel;
+  readonly calibration: Calibration;
   /** Free-form training record (dataset digest, split, hyper-parameters); informational. */
   readonly training: Readonly<Record<string, unknown>>;
 }
@@ -27,6 +40,9 @@ export interface ModelMeta {
   readonly hashBits: number;
   readonly bias: number;
   readonly dense: ReadonlyArray<{ readonly name: string; readonly weight: number }>;
+  readonly calibration: Calibration;
+  /** CHAR_CLASSES² surprisal values, row-major, rounded to 1/1000 bit. */
+  readonly charModel: readonly number[];
   readonly training: Readonly<Record<string, unknown>>;
 }
 
@@ -37,18 +53,25 @@ export function modelMeta(model: InjectionModel): ModelMeta {
     hashBits: model.hashBits,
     bias: model.bias,
     dense: DENSE_FEATURES.map((name, i) => ({ name, weight: model.denseWeights[i] ?? 0 })),
+    calibration: model.calibration,
+    charModel: Array.from(model.charModel, (v) => Math.round(v * 1000) / 1000),
     training: model.training,
   };
 }
 
 export function modelWeightBytes(model: InjectionModel): Uint8Array {
-  const out = new Uint8Array(model.textWeights.length * 4);
+  return float32Bytes(model.textWeights);
+}
+
+/** Weights as little-endian float32, the layout of every committed weights.bin. */
+export function float32Bytes(weights: Float32Array): Uint8Array {
+  const out = new Uint8Array(weights.length * 4);
   const dv = new DataView(out.buffer);
-  for (let i = 0; i < model.textWeights.length; i++) dv.setFloat32(i * 4, model.textWeights[i] ?? 0, true);
+  for (let i = 0; i < weights.length; i++) dv.setFloat32(i * 4, weights[i] ?? 0, true);
   return out;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -83,8 +106,27 @@ export function parseModel(meta: unknown, weights: Uint8Array): Result<Injection
     if (!Number.isFinite(w)) return { ok: false, error: `model weight ${i} is not finite` };
     textWeights[i] = w;
   }
+  const cal = meta['calibration'];
+  if (!isRecord(cal) || typeof cal['slope'] !== 'number' || typeof cal['intercept'] !== 'number' || !Number.isFinite(cal['slope']) || !Number.isFinite(cal['intercept'])) {
+    return { ok: false, error: 'model calibration is missing or malformed' };
+  }
+  const chars = meta['charModel'];
+  if (!Array.isArray(chars) || chars.length !== CHAR_CLASSES * CHAR_CLASSES || !chars.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
+    return { ok: false, error: `model charModel must be ${CHAR_CLASSES * CHAR_CLASSES} non-negative numbers` };
+  }
   const training = isRecord(meta['training']) ? meta['training'] : {};
-  return { ok: true, value: { hashBits: HASH_BITS, textWeights, denseWeights, bias, training } };
+  return {
+    ok: true,
+    value: {
+      hashBits: HASH_BITS,
+      textWeights,
+      denseWeights,
+      bias,
+      charModel: Float32Array.from(chars as number[]),
+      calibration: { slope: cal['slope'], intercept: cal['intercept'] },
+      training,
+    },
+  };
 }
 
 export function sigmoid(z: number): number {
@@ -106,14 +148,16 @@ export function windowLogit(
   // short texts land on the same scale and length itself is not a feature.
   if (words > 0) z += wordSum / Math.sqrt(words);
   if (chars > 0) z += charSum / Math.sqrt(chars);
-  denseFeatures(matches, view.stats, from, to, dense);
+  denseFeatures(matches, view.stats, view.text, from, to, model.charModel, dense);
   for (let i = 0; i < dense.length; i++) z += (dense[i] ?? 0) * (model.denseWeights[i] ?? 0);
   return z;
 }
 
 export interface Classification {
-  /** Probability-like score in [0, 1]: the highest over the windows. */
+  /** Calibrated probability in [0, 1] of the highest-scoring window. */
   readonly score: number;
+  /** The uncalibrated linear score of that window. */
+  readonly logit: number;
   readonly view: NormalizedText;
   readonly matches: readonly SignalMatch[];
   /** The highest-scoring window, in view coordinates. */
@@ -137,5 +181,6 @@ export function classify(model: InjectionModel, text: string): Classification {
       bestEnd = to;
     }
   }
-  return { score: sigmoid(best), view, matches, windowStart: bestStart, windowEnd: bestEnd };
+  const { slope, intercept } = model.calibration;
+  return { score: sigmoid(slope * best + intercept), logit: best, view, matches, windowStart: bestStart, windowEnd: bestEnd };
 }

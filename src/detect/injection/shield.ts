@@ -4,7 +4,7 @@
 // unreadable answer is decided by the configured fail mode: `open` lets the text through, `closed` reports it.
 // Neither the text nor the API key ever appears in a verdict or an error message.
 import type { ShieldConfig } from '../../core/config/injection.ts';
-import { CONFIDENCE, type Finding, type ScanContext, type SegmentSource } from '../../core/finding.ts';
+import { CONFIDENCE, type ExternalCheck, type Finding, type ScanContext, type SegmentSource } from '../../core/finding.ts';
 
 /** The part of `fetch` the adapter uses; `globalThis.fetch` and undici's `fetch` both fit. */
 export type FetchLike = (
@@ -26,12 +26,15 @@ export interface ShieldVerdict {
   readonly status?: number;
 }
 
-export interface Shield {
+export interface Shield extends ExternalCheck {
   readonly name: string;
   /** Whether texts from this source are sent to the service. */
   appliesTo(source: SegmentSource): boolean;
   check(text: string, source: SegmentSource): Promise<ShieldVerdict>;
 }
+
+/** What a shield can report (the external-check contract: the inspector asks it only when a policy wants one). */
+const SHIELD_TYPES = ['PROMPT_INJECTION', 'INDIRECT_INJECTION'] as const;
 
 const INDIRECT_SOURCES: ReadonlySet<SegmentSource> = new Set(['document', 'tool-result']);
 
@@ -130,9 +133,11 @@ export function createShield(config: ShieldConfig, fetchLike: FetchLike): Shield
     ...(status !== undefined ? { status } : {}),
   });
 
-  return {
+  const shield: Shield = {
     name: config.name,
+    types: SHIELD_TYPES,
     appliesTo: (source) => sources.has(source),
+    scan: (text, ctx) => scanWithShield(shield, text, ctx),
     async check(text, source) {
       const controller = new AbortController();
       let timedOut = false;
@@ -164,6 +169,7 @@ export function createShield(config: ShieldConfig, fetchLike: FetchLike): Shield
       }
     },
   };
+  return shield;
 }
 
 /** Runs a shield on a text and turns an attack verdict into a finding over the whole text. */

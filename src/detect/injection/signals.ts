@@ -31,6 +31,8 @@ export interface SignalMatch {
 }
 
 const GAP4 = '(?:\\S+ ){0,4}?';
+/** A gap that does not cross a preposition: in "ignore the typos in my previous message" the typos are ignored. */
+const OBJECT_GAP4 = "(?:(?!(?:in|from|on|at|about|inside|within|for) )\\S+ ){0,4}?";
 const GAP3 = '(?:\\S+ ){0,3}?';
 
 function def(id: string, group: SignalGroup, needles: readonly string[], source: string): SignalDef {
@@ -46,7 +48,7 @@ export const SIGNALS: readonly SignalDef[] = [
     'override.ignore-previous',
     'override',
     OVERRIDE_VERBS,
-    `\\b(?:${OVERRIDE_VERBS.join('|')})\\b ${GAP4}(?:previous|prior|above|earlier|preceding|former|initial|original|old|existing|all|any|your|these|those|the|my|system)\\b[^.!?\\n]{0,40}?\\b(?:instructions?|prompts?|directives?|rules?|guidelines?|commands?|orders?|context|constraints?|restrictions?|programming|polic(?:y|ies)|messages?|guidance|training|settings|conversation|tasks?)\\b`,
+    `\\b(?:${OVERRIDE_VERBS.join('|')})\\b ${OBJECT_GAP4}(?:previous|prior|above|earlier|preceding|former|initial|original|old|existing|all|any|your|these|those|the|my|system)\\b(?: (?!(?:in|from|on|at|about|inside|within|for)\\b)[^\\s.!?]+){0,4}? (?:instructions?|prompts?|directives?|rules?|guidelines?|commands?|orders?|context|constraints?|restrictions?|programming|polic(?:y|ies)|messages?|guidance|training|settings|conversation|tasks?)\\b`,
   ),
   def(
     'override.forget-everything',
@@ -76,8 +78,18 @@ export const SIGNALS: readonly SignalDef[] = [
   def(
     'override.multilingual',
     'override',
-    ['ignor', 'vergiss', 'vergessen', 'olvida', 'oubli', 'игнорир', 'забудь', 'esque', 'dimentica', '忽略', '无视', '無視', '忘记', 'अनदेखी', 'नज़रअंदाज़', 'नजरअंदाज'],
-    `(?:\\bignorier(?:e|en)\\b|\\bvergiss|\\bvergessen sie|\\bignora(?:r|re)? (?:las|todas|todo|le|tutte|as|os|i)\\b|\\bolvida|\\boublie[zr]?\\b|\\bignorez\\b|игнорир|забудь|\\besque[cç]a|\\bdimentica|忽略|无视|無視|忘记|अनदेखी|नज़रअंदाज़|नजरअंदाज)`,
+    [
+      'ignor', 'vergiss', 'vergessen', 'missachte', 'olvida', 'oubli', 'esque', 'dimentica', 'negeer', 'vergeet', 'zignoruj', 'zapomnij',
+      'yok', 'unut', 'bỏ', 'игнорир', 'проигнорир', 'забудь', 'забуд', 'отбрось', 'обращай', 'ігнор', '忽略', '无视', '無視', '忘记', '忘掉',
+      '不要理会', '不用理会', '别管', '跳过', '忘れ', '무시', '잊어', 'تجاهل', 'انس', 'अनदेखी', 'नज़रअंदाज़', 'नजरअंदाज', 'भूल',
+    ],
+    `(?:\\bignorier(?:e|en)\\b|\\bvergiss|\\bvergessen sie|\\bmissachte|\\bignora(?:r|re|te)? (?:las|todas|todo|le|tutte|as|os|i|toutes|tout)\\b|\\bignore (?:toutes|tout|todas|as)\\b|\\bolvida|\\boublie[zr]?\\b|\\bignorez\\b|\\besque[cç]a|\\bdimentica|\\bnegeer\\b|\\bvergeet\\b|\\bzignoruj|\\bzapomnij|\\byok say|\\bunut\\b|\\bbỏ qua|игнорир|проигнорир|забудь|забудьте|отбрось|не обращай(?:те)? внимания|ігнор|забудь|忽略|无视|無視|忘记|忘掉|不要理会|不用理会|别管|跳过(?:之前|以上|上面)|(?:指示|ルール|指令)(?:を|は)(?:すべて)?(?:無視|忘れ)|무시하|잊어|تجاهل|انسَ?|अनदेखी|नज़रअंदाज़|नजरअंदाज|भूल जाओ)`,
+  ),
+  def(
+    'extraction.multilingual',
+    'extraction',
+    ['系统', 'システム', '시스템', 'системн', 'систем', 'systemprompt', 'system', 'prompt', 'промпт', 'موجه', 'सिस्टम', 'sistem', 'systemowy', 'contraseña', 'пароль', '密码', 'passwort', 'mot', 'senha', 'şifre', 'hasło'],
+    `(?:系统提示|系統提示|系统指令|初始指令|システムプロンプト|시스템 프롬프트|системн(?:ый|ого|ые|ых|ую) (?:промпт|инструкци|подсказк)|системний промпт|systemprompt|prompt (?:del sistema|système|de sistema|di sistema|systemowy)|sistem istemi|موجه النظام|सिस्टम प्रॉम्प्ट|(?:секретный |тайный )?пароль|密码|秘密のパスワード|geheime passwort|mot de passe secret|contraseña secreta|senha secreta|password segreta|gizli şifre|tajne hasło)`,
   ),
   // Jailbreak
   def(
@@ -120,7 +132,7 @@ export const SIGNALS: readonly SignalDef[] = [
     'jailbreak.dual-response',
     'jailbreak',
     ['two', 'normal', 'classic', 'jailbreak', 'unfiltered', 'developer', 'uncensored'],
-    `\\b(?:two (?:separate |different )?(?:responses|answers|paragraphs|replies|outputs)|(?:normal|classic|jailbroken?|unfiltered|developer mode|uncensored) (?:response|output|answer|reply)s?)\\b`,
+    `\\b(?:two (?:separate |different )?(?:responses|answers|replies|outputs)|(?:normal|classic|jailbroken?|unfiltered|developer mode|uncensored) (?:response|output|answer|reply)s?)\\b`,
   ),
   def(
     'jailbreak.threat-tokens',
@@ -210,6 +222,12 @@ export const SIGNALS: readonly SignalDef[] = [
     `\\b(?:include|insert|inject|embed|append|prepend|add|introduce|adopt|incorporate|integrate|place|put|attach|mention|recommend|promote|advertise)\\b ${GAP3}(?:the |this |these |a )?(?:following|subsequent|below|this|given) (?:\\S+ ){0,2}?(?:code|snippet|link|url|text|line|sentence|phrase|message|block|script|content|statement|ad|advertisement)\\b`,
   ),
   def(
+    'format.fixed-phrase',
+    'format',
+    ['say', 'print', 'output', 'type', 'respond', 'reply', 'answer', 'write', 'repeat', 'begin', 'start'],
+    `(?:(?:^|[.!?:\\n] ?)(?:just |only |now |please |simply )?(?:say|print|output|type|repeat after me|write)\\b:? ?["'“«][^"'”»\\n]{1,40}["'”»]|\\b(?:say|print|output|type|respond with|reply with|answer|write|begin (?:your )?(?:reply|response|answer) with)\\b:? ?(?:["'“«][^"'”»\\n]{1,40}["'”»]\\.? ?(?:only\\b|exactly\\b)|["'“«]?(?:[^\\s"'”».]+ ){1,4}?(?:["'”»] ?)?(?:and nothing else|and stop|and do not add|(?:and )?nothing more|without (?:punctuation|anything else|any explanation|explanations?)|no explanations?)))`,
+  ),
+  def(
     'format.modify-response',
     'format',
     ['response', 'responses', 'answer', 'reply', 'replies', 'output', 'summary'],
@@ -261,7 +279,7 @@ export const SIGNALS: readonly SignalDef[] = [
     'tool.code-exec',
     'tool',
     ['os', 'subprocess', 'eval', 'exec', 'rm', 'curl', 'wget', 'powershell', 'base64', 'nc', 'etc', 'chmod'],
-    `(?:os\\.system|subprocess|\\beval\\(|\\bexec\\(|rm -rf|\\bcurl |\\bwget\\b|powershell|base64 -d|nc -e|/etc/passwd|chmod \\+x)`,
+    `(?:os\\.system|subprocess|\\beval\\(|\\bexec\\(|rm -rf|\\bcurl |\\bwget\\b|powershell(?:\\.exe)? (?:-e(?:nc\\w*)? |-command |-c |iex\\b)|\\biex ?\\(|base64 -d|nc -e|/etc/passwd|chmod \\+x)`,
   ),
 
   // Unusual structure: fake chat turns and fake system blocks
@@ -282,6 +300,12 @@ export const SIGNALS: readonly SignalDef[] = [
     'structure',
     ['end', 'begin', 'start', 'new', 'system', 'instruction', 'admin', 'override'],
     `(?:(?:^|\\n) ?(?:-{3,}|={3,}|#{2,}|\\*{3,}) ?(?:end|begin|start|new|system|instructions?|admin|override)|\\b(?:end of (?:the )?(?:system )?(?:prompt|instructions?|document|text|context|input|email|data)|(?:begin|start) (?:of )?(?:new )?(?:system )?(?:instructions?|prompt))\\b)`,
+  ),
+  def(
+    'structure.prompt-end',
+    'structure',
+    ['end', 'ends', 'close', 'closing', 'system', 'developer', 'over', '系统', 'конец', 'ende', 'fin', 'fine'],
+    `(?:\\b(?:end|close|closing|termination) of (?:the )?(?:system|developer|admin|initial|original|hidden)? ?(?:prompt|instructions?|message|context|configuration|rules|settings)\\b|\\b(?:system|developer|admin) (?:prompt|instructions?|message|configuration) (?:ends?|ended|is over|is complete|finished|closed)\\b|\\[/?(?:end|system|sys|instructions?)\\b[^\\]\\n]{0,30}\\]|<!-- ?end|系统提示(?:词)?结束|конец системного|ende des systemprompts|fin du prompt|fin de las instrucciones|fine del prompt)`,
   ),
   def(
     'structure.payload-split',

@@ -5,7 +5,7 @@ import type { DetectionConfig } from '../../core/index.ts';
 import type { DetectionEngine } from '../../detect/index.ts';
 import type { PolicyCatalog } from '../../policy/index.ts';
 
-export function createPolicyCatalog(engine: Pick<DetectionEngine, 'categoriesOf'>, detection: DetectionConfig): PolicyCatalog {
+export function createPolicyCatalog(engine: Pick<DetectionEngine, 'categoriesOf' | 'redactionOf'>, detection: DetectionConfig): PolicyCatalog {
   const ranks = new Map<string, number>();
   for (const l of detection.labels) {
     ranks.set(l.name.toLowerCase(), l.priority);
@@ -13,6 +13,7 @@ export function createPolicyCatalog(engine: Pick<DetectionEngine, 'categoriesOf'
   }
   return {
     categoriesOf: (type) => engine.categoriesOf(type),
+    redactionOf: (type) => engine.redactionOf(type),
     labelRank: (label) => ranks.get(label.toLowerCase()),
     predicates: {
       always: () => true,

@@ -13,9 +13,10 @@ import {
   type RiskLevel,
   type SegmentSource,
   type ValueHasher,
+  type ExternalCheck,
 } from '../../core/index.ts';
 import type { DetectionEngine, LabelDetector } from '../../detect/index.ts';
-import { detectPromptLeak, INJECTION_TYPES, scanWithShield, type Canary, type Shield } from '../../detect/injection/index.ts';
+import { detectPromptLeak, type Canary } from '../../detect/injection/index.ts';
 import { ALLOW, evaluatePolicies, policyApplies, typesNeeded, type Decision, type PolicyCatalog, type PolicyContext, type Redaction, type RedactionSession } from '../../policy/index.ts';
 import type { ApiAdapter } from '../apis/types.ts';
 import { rewrite, type Content, type JsonPath, type Obj, type Segment } from '../content.ts';
@@ -65,8 +66,11 @@ export interface InspectorDeps {
   readonly catalog: PolicyCatalog;
   readonly hashValue: ValueHasher;
   readonly config: InspectionConfig;
-  /** External detection services (e.g. Azure Prompt Shields), consulted when a policy looks for attacks. */
-  readonly shields?: readonly Shield[];
+  /**
+   * External detection services (injection shields, content-safety checks), each consulted only when an
+   * applicable policy looks for one of the types it reports.
+   */
+  readonly shields?: readonly ExternalCheck[];
 }
 
 interface Scanned {
@@ -223,12 +227,13 @@ export class Inspector {
     const shields = this.#deps.shields ?? [];
     if (shields.length === 0 || !SHIELDED.has(location) || content.segments.length === 0) return undefined;
     const wanted = this.#wanted(this.applicable(location, ctx));
-    if (!wanted.types.some((t) => (INJECTION_TYPES as readonly string[]).includes(t))) return undefined;
+    const active = shields.filter((sh) => sh.types.some((t) => wanted.types.includes(t)));
+    if (active.length === 0) return undefined;
     const hashValue = this.#deps.hashValue;
     return Promise.all(
       content.segments.map(async (seg) => {
         const source = sourceAt(location, seg);
-        return (await Promise.all(shields.map((sh) => scanWithShield(sh, seg.text, { source, hashValue })))).flat();
+        return (await Promise.all(active.filter((sh) => sh.appliesTo(source)).map((sh) => sh.scan(seg.text, { source, hashValue })))).flat();
       }),
     );
   }
