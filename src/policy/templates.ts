@@ -45,7 +45,7 @@ export const POLICY_TEMPLATES: readonly PolicyTemplate[] = [
   {
     id: 'never-send-credentials',
     title: 'Never send credentials to models',
-    description: 'Blocks prompts that carry secrets (keys, tokens, passwords, private keys) and redacts secrets in responses and tool traffic.',
+    description: 'Redacts secrets (keys, tokens, passwords, private keys) in prompts, responses and tool traffic, and alerts.',
     policy: {
       name: 'Never send credentials to models',
       description: 'Secrets never reach a model or a user.',

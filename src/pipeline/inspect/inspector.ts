@@ -15,7 +15,7 @@ import {
   type ValueHasher,
   type ExternalCheck,
 } from '../../core/index.ts';
-import type { DetectionEngine, LabelDetector } from '../../detect/index.ts';
+import type { DetectionEngine, LabelDetector, SegmentFinding } from '../../detect/index.ts';
 import { detectPromptLeak, type Canary } from '../../detect/injection/index.ts';
 import { ALLOW, evaluatePolicies, policyApplies, typesNeeded, type Decision, type PolicyCatalog, type PolicyContext, type Redaction, type RedactionSession } from '../../policy/index.ts';
 import type { ApiAdapter } from '../apis/types.ts';
@@ -138,6 +138,8 @@ export class Inspector {
   readonly #deps: InspectorDeps;
   /** Findings per text, keyed by a keyed hash of the text (never the text itself); bounded in entries and age. */
   readonly #cache: LRUCache<string, Scanned> | undefined;
+  /** Junction findings per pair of adjacent texts (conversations resend their history every turn). */
+  readonly #junctionCache = new LRUCache<string, readonly SegmentFinding[]>({ max: 4096, ttl: 10 * 60_000 });
   /** Types needed per set of applicable policies (the set object changes when policies change). */
   readonly #needed = new WeakMap<readonly PolicyConfig[], Map<string, { types: string[]; signature: string }>>();
 
@@ -203,6 +205,31 @@ export class Inspector {
     return entry;
   }
 
+  /**
+   * Findings of values that straddle two adjacent plain-text segments of the same source, one per part
+   * (so each part is redacted where it is). JSON views and decoded fields are not joined: their parts
+   * map to leaves, and a value across their edge cannot be written back.
+   */
+  #junctions(location: PolicyLocation, content: Content, wanted: { types: string[]; signature: string }): (Finding & { source: SegmentSource; segment: number })[] {
+    if (wanted.types.length === 0 || content.segments.length < 2) return [];
+    const out: (Finding & { source: SegmentSource; segment: number })[] = [];
+    for (let i = 0; i + 1 < content.segments.length; i++) {
+      const a = content.segments[i];
+      const b = content.segments[i + 1];
+      if (a === undefined || b === undefined || a.leaves !== undefined || b.leaves !== undefined || a.encoding !== undefined || b.encoding !== undefined) continue;
+      const source = sourceAt(location, a);
+      if (source !== sourceAt(location, b)) continue;
+      const key = this.#cache === undefined ? '' : this.#deps.hashValue(`${wanted.signature}\u0000junction\u0000${source}\u0000${a.text}\u0000${b.text}`);
+      let found = key === '' ? undefined : this.#junctionCache.get(key);
+      if (found === undefined) {
+        found = this.#deps.engine.scanJunctions([{ text: a.text, source }, { text: b.text, source }], { hashValue: this.#deps.hashValue, types: wanted.types });
+        if (key !== '') this.#junctionCache.set(key, found);
+      }
+      for (const f of found) out.push({ ...f, segment: f.segment + i, source });
+    }
+    return out;
+  }
+
   /** Prompt-leak findings (the request's canary, or long runs of its system prompt) in model output. */
   #leaks(text: string, ctx: InspectionContext | undefined): Finding[] {
     const c = ctx?.canary;
@@ -260,6 +287,11 @@ export class Inspector {
       }
       for (const l of scanned.labels) labels.add(l);
     });
+    // A value split across two adjacent text segments of the same source (two messages, two parts).
+    for (const f of this.#junctions(location, content, wanted)) {
+      findings.push(f);
+      global.push({ ...f, start: f.start + f.segment * SEGMENT_SPAN, end: f.end + f.segment * SEGMENT_SPAN });
+    }
     const labelList = [...labels];
     const decision = this.#decide(policies, location, ctx, global, labelList);
     let redactions = NOTHING;
