@@ -74,7 +74,7 @@ async function gateway(action: 'redact' | 'block'): Promise<TestGateway> {
 }
 
 afterAll(async () => {
-  await Promise.all(Object.values(gateways).map((g) => g?.close()));
+  for (const g of Object.values(gateways)) await g?.close();
 });
 
 const PATHS: Record<Api, string> = { chat: '/v1/chat/completions', responses: '/v1/responses', embeddings: '/v1/embeddings', messages: '/v1/messages' };
