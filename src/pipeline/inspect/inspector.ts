@@ -118,7 +118,7 @@ function sourceAt(location: PolicyLocation, seg: Segment): SegmentSource {
 function summarise(findings: readonly (Finding & { source: SegmentSource })[], location: PolicyLocation): FindingSummary[] {
   const by = new Map<string, { type: string; detector: string; confidence: number; count: number; source: SegmentSource; score?: number; hashes: Set<string> }>();
   for (const f of findings) {
-    const key = `${f.type}\u0000${f.source}`;
+    const key = `${f.type}\u0000${f.source}\u0000${f.detector}`;
     const e = by.get(key);
     if (e === undefined) {
       by.set(key, { type: f.type, detector: f.detector, confidence: f.confidence, count: 1, source: f.source, ...(f.score !== undefined ? { score: f.score } : {}), hashes: new Set([f.valueHash]) });
