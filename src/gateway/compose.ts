@@ -1,10 +1,10 @@
 // The composition root: opens the state store, builds identity, limits, upstreams and metrics from the
 // configuration, and starts the server. The only place that knows every concrete implementation.
 import pino, { type Logger } from 'pino';
-import { createValueHasher, SYSTEM_CLOCK, type Clock, type Config, type ValueHasher } from '../core/index.ts';
+import { createValueHasher, SYSTEM_CLOCK, type Clock, type Config, type ConfigProblem, type ValueHasher } from '../core/index.ts';
 import { applyRetention, openAuditLog, registerAuditMetrics, type AuditSystem } from '../audit/index.ts';
 import { createDetection, loadConfiguredEdm, type Detection } from '../detect/index.ts';
-import type { PolicyCatalog } from '../policy/index.ts';
+import { checkPolicyReferences, type KnownTypes, type PolicyCatalog } from '../policy/index.ts';
 import { createHiddenTextDetector, createInjectionDetector, createShield, loadInjectionModel, type FetchLike } from '../detect/injection/index.ts';
 import { createSafetyCheck, createSafetyDetector, loadSafetyModel } from '../detect/safety/index.ts';
 import type { McpGateway } from '../mcp/index.ts';
@@ -167,7 +167,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       storeReady: () => store.ping(),
       ...(mcp !== undefined ? { mcp } : {}),
       admin: {
-        policyAdmin: new PolicyAdmin(config.policies, store.policies, () => clock.now()),
+        policyAdmin: new PolicyAdmin(config.policies, store.policies, () => clock.now(), knownPolicyTypes(detection)),
         policies,
         detection,
         catalog,
@@ -212,7 +212,11 @@ export interface InspectionStack {
  * Detection (built-in types, custom types, exact data match, labels, the injection classifier), the
  * policies in force and the inspector that applies them. Shared by the gateway and `palisade policy test`.
  */
-export async function createInspection(config: Config, store: StateStore, clock: Clock, logger: Logger): Promise<InspectionStack> {
+/**
+ * The detection engine palisade.yaml describes: built-in types, custom types, exact data match, labels, and
+ * the hidden-character, injection and content-safety detectors. Shared by the gateway and `config check`.
+ */
+export function createConfiguredDetection(config: Config): Detection {
   const injectionModel = loadInjectionModel();
   if (!injectionModel.ok) throw new Error(`cannot load the injection model: ${injectionModel.error}`);
   const edm = loadConfiguredEdm(config.detection, config.home);
@@ -224,7 +228,25 @@ export async function createInspection(config: Config, store: StateStore, clock:
     ...(config.injection.enabled ? [createInjectionDetector({ model: injectionModel.value, thresholds: config.injection.thresholds })] : []),
     ...(safetyModel?.ok === true ? [createSafetyDetector({ model: safetyModel.value, threshold: config.safety.threshold })] : []),
   ];
-  const detection = createDetection(config.detection, { edm: edm.value, additional });
+  return createDetection(config.detection, { edm: edm.value, additional });
+}
+
+/** The types and categories policies may name, as the engine registers them. */
+export function knownPolicyTypes(detection: Detection): KnownTypes {
+  const types = detection.engine.types;
+  return { types, categories: types.flatMap((t) => detection.engine.categoriesOf(t)) };
+}
+
+/** Every reference to an unknown type or category in palisade.yaml's policies, with its path. */
+export function checkConfiguredPolicies(config: Config, detection: Detection): ConfigProblem[] {
+  const known = knownPolicyTypes(detection);
+  return config.policies.flatMap((p, i) => checkPolicyReferences(p, known, `policies.${i}`));
+}
+
+export async function createInspection(config: Config, store: StateStore, clock: Clock, logger: Logger): Promise<InspectionStack> {
+  const detection = createConfiguredDetection(config);
+  const problems = checkConfiguredPolicies(config, detection);
+  if (problems.length > 0) throw new Error(`invalid policies in ${config.source}:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`);
   const hashValue = createValueHasher(await store.settings.getOrCreateSecret('finding-hash', 32));
   const policies = new PolicySource(config.policies, store.policies, clock, {
     onInvalid: (name, problems) => logger.warn({ policy: name, problems }, 'stored policy is invalid; ignored'),

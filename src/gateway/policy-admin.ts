@@ -13,7 +13,7 @@ import {
   type Result,
 } from '../core/index.ts';
 import { buildScanReport, type Detection, type ScanReport } from '../detect/index.ts';
-import { evaluatePolicies, findTemplate, instantiateTemplate, POLICY_TEMPLATES, RedactionSession, type Decision, type PolicyCatalog, type PolicyTemplate } from '../policy/index.ts';
+import { checkPolicyReferences, evaluatePolicies, findTemplate, type KnownTypes, instantiateTemplate, POLICY_TEMPLATES, RedactionSession, type Decision, type PolicyCatalog, type PolicyTemplate } from '../policy/index.ts';
 import type { PolicyStore } from '../store/index.ts';
 
 export interface ListedPolicy {
@@ -34,8 +34,12 @@ export class PolicyAdmin {
   readonly #store: PolicyStore;
   readonly #clock: () => number;
 
-  constructor(configured: readonly PolicyConfig[], store: PolicyStore, clock: () => number) {
+  /** The types and categories the engine registers, to refuse a policy naming one that does not exist. */
+  readonly #known: KnownTypes | undefined;
+
+  constructor(configured: readonly PolicyConfig[], store: PolicyStore, clock: () => number, known?: KnownTypes) {
     this.#configured = configured;
+    this.#known = known;
     this.#store = store;
     this.#clock = clock;
   }
@@ -65,6 +69,10 @@ export class PolicyAdmin {
     }
     if (this.#configured.some((p) => p.name === parsed.data.name)) {
       return { ok: false, error: palisadeError('invalid_request', `Policy "${parsed.data.name}" is defined in palisade.yaml; change it there.`) };
+    }
+    const problems = this.#known === undefined ? [] : checkPolicyReferences(parsed.data, this.#known, '');
+    if (problems.length > 0) {
+      return { ok: false, error: palisadeError('invalid_request', `Invalid policy: ${problems.map((p) => `${p.path.replace(/^\./, '')}: ${p.message}`).join('; ')}`) };
     }
     await this.#store.put(parsed.data.name, definition, this.#clock());
     return { ok: true, value: parsed.data };

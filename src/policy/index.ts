@@ -3,5 +3,7 @@
 export { evaluatePolicies, typesNeeded, policyApplies, mergeRedactions, OUTCOME_RANK, ALLOW } from './evaluate.ts';
 export type { Outcome, PolicyContext, PolicyCatalog, Redaction, RuleMatch, Alert, Decision } from './evaluate.ts';
 export { RedactionSession } from './redact.ts';
+export { checkPolicyReferences } from './references.ts';
+export type { KnownTypes } from './references.ts';
 export { POLICY_TEMPLATES, findTemplate, instantiateTemplate } from './templates.ts';
 export type { PolicyTemplate } from './templates.ts';

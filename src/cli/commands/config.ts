@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfigFile } from '../../core/index.ts';
+import { loadConfigFile, type ConfigProblem } from '../../core/index.ts';
 import { configPath, formatProblems } from '../load-config.ts';
 
 export function registerConfigCommand(program: Command): void {
@@ -8,7 +8,7 @@ export function registerConfigCommand(program: Command): void {
     .command('check')
     .description('validate the configuration without starting (exit 0 when valid, 2 with every problem listed)')
     .option('-c, --config <file>', 'configuration file (default: ./palisade.yaml when present)')
-    .action((opts: { config?: string }) => {
+    .action(async (opts: { config?: string }) => {
       const path = configPath(opts.config);
       const result = loadConfigFile(path, { env: process.env, cwd: process.cwd() });
       if (!result.ok) {
@@ -17,6 +17,19 @@ export function registerConfigCommand(program: Command): void {
         return;
       }
       const c = result.value;
+      // Policies name detector types and categories: check them against what the engine registers.
+      const { checkConfiguredPolicies, createConfiguredDetection } = await import('../../gateway/index.ts');
+      let problems: ConfigProblem[];
+      try {
+        problems = checkConfiguredPolicies(c, createConfiguredDetection(c));
+      } catch (e) {
+        problems = [{ path: 'detection', message: (e as Error).message }];
+      }
+      if (problems.length > 0) {
+        console.error(formatProblems(path ?? 'embedded defaults', problems));
+        process.exitCode = 2;
+        return;
+      }
       console.log(
         `configuration OK (${c.source}): ${c.upstreams?.length ?? 0} upstream(s), ${c.models?.length ?? 0} model route(s), ` +
           `${c.auth.oidc.length} OIDC issuer(s), store ${c.state.driver}`,

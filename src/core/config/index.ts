@@ -19,6 +19,7 @@ export { loadConfigFile, parseConfig, zodProblems } from './load.ts';
 export type { Config, ConfigProblem, LoadOptions } from './load.ts';
 export {
   policyConfig,
+  closest,
   policiesConfig,
   inspectionConfig,
   alertsConfig,

@@ -89,14 +89,85 @@ const detectorCondition = z
 const riskCondition = z.object({ risk: z.object({ atLeast: z.enum(RISK_LEVELS) }).strict() }).strict();
 const predicateCondition = z.object({ predicate: z.string().min(1) }).strict();
 
-export const policyCondition = z.union([sitCondition, labelCondition, detectorCondition, riskCondition, predicateCondition]);
+const CONDITION_KINDS = { sit: sitCondition, label: labelCondition, detector: detectorCondition, risk: riskCondition, predicate: predicateCondition } as const;
+
+/**
+ * For a value that failed a union of one-key objects (`{ sit: … }`, `{ redact: … }`): the message of the member
+ * its key names, with the path inside it, or the list of valid keys. Zod's own union message says only
+ * "Invalid input", which tells an operator nothing about a typo.
+ */
+function keyedUnionMessage(input: unknown, members: Readonly<Record<string, z.ZodType>>, words: readonly string[], what: string): string {
+  const valid = [...words, ...Object.keys(members).filter((k) => !words.includes(k)).map((k) => `{ ${k}: … }`)].join(', ');
+  if (typeof input === 'string') {
+    const near = closest(input, [...words, ...Object.keys(members)]);
+    return `unknown ${what} "${input}"${near !== undefined ? ` (did you mean "${near}"?)` : ''}; valid: ${valid}`;
+  }
+  if (input !== null && typeof input === 'object' && !Array.isArray(input)) {
+    const keys = Object.keys(input);
+    const key = keys.length === 1 ? keys[0] : undefined;
+    const member = key !== undefined ? members[key] : undefined;
+    if (member !== undefined) {
+      const r = member.safeParse(input);
+      const issue = r.success ? undefined : r.error.issues[0];
+      if (issue !== undefined) return `${[...issue.path.map(String)].join('.')}: ${issue.message}`;
+    }
+    const near = key !== undefined ? closest(key, Object.keys(members)) : undefined;
+    return `a ${what} is one of: ${valid}${near !== undefined ? ` (did you mean "${near}"?)` : ''}`;
+  }
+  return `a ${what} is one of: ${valid}`;
+}
+
+/** The candidate nearest to `word` (case and separators ignored), if it is near enough to be a typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const fold = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const w = fold(word);
+  // A word with another ending (`finance` for `financial`) is a typo too: most of it is shared from the start.
+  const shared = (a: string, b: string): number => {
+    let n = 0;
+    while (n < a.length && n < b.length && a[n] === b[n]) n++;
+    return n;
+  };
+  const stem = w.length >= 4 ? candidates.find((c) => shared(w, fold(c)) >= Math.max(4, 0.75 * Math.min(w.length, fold(c).length))) : undefined;
+  if (stem !== undefined) return stem;
+  let best: { c: string; d: number } | undefined;
+  for (const c of candidates) {
+    const d = editDistance(w, fold(c));
+    if (best === undefined || d < best.d) best = { c, d };
+  }
+  return best !== undefined && best.d <= Math.max(1, Math.floor(w.length / 4)) ? best.c : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
+
+export const policyCondition = z.union([sitCondition, labelCondition, detectorCondition, riskCondition, predicateCondition], {
+  error: (iss) => keyedUnionMessage(iss.input, CONDITION_KINDS, [], 'condition'),
+});
 
 const tip = z.string().max(500).optional();
 function tipless(): { tip?: string | undefined } {
   return {};
 }
+const ACTION_WORDS = ['audit', 'alert', 'redact', 'block', 'block-with-override', 'capture'] as const;
+const actionObjects = {
+  audit: z.object({ audit: z.literal(true) }).strict(),
+  alert: z.object({ alert: z.object({ severity: z.enum(ALERT_SEVERITIES).default('medium') }).strict() }).strict(),
+  redact: z.object({ redact: z.object({ style: z.enum(REDACTION_STYLES).default('placeholder') }).strict() }).strict(),
+  block: z.object({ block: z.object({ tip }).strict() }).strict(),
+  'block-with-override': z.object({ 'block-with-override': z.object({ tip }).strict() }).strict(),
+  /** `capture` and `{ capture: true }` (the forms docs/dlp.md shows). */
+  capture: z.object({ capture: z.literal(true) }).strict(),
+} as const;
+
 export const policyAction = z.union([
-  z.enum(['audit', 'alert', 'redact', 'block', 'block-with-override']).transform((a) => {
+  z.enum(ACTION_WORDS).transform((a) => {
     switch (a) {
       case 'audit':
         return { audit: true as const };
@@ -108,15 +179,17 @@ export const policyAction = z.union([
         return { block: tipless() };
       case 'block-with-override':
         return { 'block-with-override': tipless() };
+      case 'capture':
+        return { capture: true as const };
     }
   }),
-  z.object({ audit: z.literal(true) }).strict(),
-  z.object({ alert: z.object({ severity: z.enum(ALERT_SEVERITIES).default('medium') }).strict() }).strict(),
-  z.object({ redact: z.object({ style: z.enum(REDACTION_STYLES).default('placeholder') }).strict() }).strict(),
-  z.object({ block: z.object({ tip }).strict() }).strict(),
-  z.object({ 'block-with-override': z.object({ tip }).strict() }).strict(),
-  z.object({ capture: z.literal(true) }).strict(),
-]);
+  actionObjects.audit,
+  actionObjects.alert,
+  actionObjects.redact,
+  actionObjects.block,
+  actionObjects['block-with-override'],
+  actionObjects.capture,
+], { error: (iss) => keyedUnionMessage(iss.input, actionObjects, ACTION_WORDS, 'action') });
 
 export const policyRule = z
   .object({
