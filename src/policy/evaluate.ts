@@ -40,6 +40,8 @@ export interface PolicyContext {
   readonly labels: readonly string[];
   /** A justification the caller sent to override a block-with-override rule. */
   readonly overrideJustification?: string;
+  /** Parts of the content that carry no inspectable text (images, audio, files, token arrays). */
+  readonly uninspectedParts?: number;
 }
 
 /** What the evaluator needs to know about the world: type categories, the label order, named predicates. */
@@ -188,6 +190,7 @@ function evalCondition(c: PolicyConditionConfig, ctx: PolicyContext, catalog: Po
     );
     return hits.length > 0 ? { holds: true, findings: hits } : NO;
   }
+  if ('uninspected' in c) return (ctx.uninspectedParts ?? 0) >= c.uninspected.atLeast ? YES : NO;
   if ('risk' in c) {
     const level = ctx.riskLevel ?? 'none';
     return RISK_LEVELS.indexOf(level) >= RISK_LEVELS.indexOf(c.risk.atLeast) ? YES : NO;

@@ -88,8 +88,17 @@ const detectorCondition = z
   .strict();
 const riskCondition = z.object({ risk: z.object({ atLeast: z.enum(RISK_LEVELS) }).strict() }).strict();
 const predicateCondition = z.object({ predicate: z.string().min(1) }).strict();
+/** The content carries parts Palisade cannot read (images, audio, PDFs, token arrays): at least this many. */
+const uninspectedCondition = z.object({ uninspected: z.object({ atLeast: z.number().int().min(1).default(1) }).strict() }).strict();
 
-const CONDITION_KINDS = { sit: sitCondition, label: labelCondition, detector: detectorCondition, risk: riskCondition, predicate: predicateCondition } as const;
+const CONDITION_KINDS = {
+  sit: sitCondition,
+  label: labelCondition,
+  detector: detectorCondition,
+  risk: riskCondition,
+  predicate: predicateCondition,
+  uninspected: uninspectedCondition,
+} as const;
 
 /**
  * For a value that failed a union of one-key objects (`{ sit: … }`, `{ redact: … }`): the message of the member
@@ -147,7 +156,7 @@ function editDistance(a: string, b: string): number {
   return prev[b.length] ?? 0;
 }
 
-export const policyCondition = z.union([sitCondition, labelCondition, detectorCondition, riskCondition, predicateCondition], {
+export const policyCondition = z.union([sitCondition, labelCondition, detectorCondition, riskCondition, predicateCondition, uninspectedCondition], {
   error: (iss) => keyedUnionMessage(iss.input, CONDITION_KINDS, [], 'condition'),
 });
 

@@ -158,9 +158,10 @@ export class Inspector {
     return this.#deps.policies().filter((p) => policyApplies(p, probe));
   }
 
-  #context(location: PolicyLocation, ctx: InspectionContext, findings: readonly Finding[], labels: readonly string[]): PolicyContext {
+  #context(location: PolicyLocation, ctx: InspectionContext, findings: readonly Finding[], labels: readonly string[], uninspectedParts = 0): PolicyContext {
     return {
       location,
+      ...(uninspectedParts > 0 ? { uninspectedParts } : {}),
       principal: ctx.principal,
       findings,
       labels,
@@ -242,8 +243,8 @@ export class Inspector {
     return this.#deps.labels.resolve({ header }).found.map((l) => l.name);
   }
 
-  #decide(policies: readonly PolicyConfig[], location: PolicyLocation, ctx: InspectionContext, findings: readonly Finding[], labels: readonly string[]): Decision {
-    return evaluatePolicies(policies, this.#context(location, ctx, findings, labels), this.#deps.catalog);
+  #decide(policies: readonly PolicyConfig[], location: PolicyLocation, ctx: InspectionContext, findings: readonly Finding[], labels: readonly string[], uninspectedParts = 0): Decision {
+    return evaluatePolicies(policies, this.#context(location, ctx, findings, labels, uninspectedParts), this.#deps.catalog);
   }
 
   /**
@@ -293,7 +294,7 @@ export class Inspector {
       global.push({ ...f, start: f.start + f.segment * SEGMENT_SPAN, end: f.end + f.segment * SEGMENT_SPAN });
     }
     const labelList = [...labels];
-    const decision = this.#decide(policies, location, ctx, global, labelList);
+    const decision = this.#decide(policies, location, ctx, global, labelList, content.notInspected);
     let redactions = NOTHING;
     if (decision.outcome === 'redact' && decision.redactions.length > 0) {
       const per = new Map<number, Redaction[]>();
